@@ -1,0 +1,74 @@
+// The Algorithm interface: a worker-side rule (what each worker uploads, or whether it skips)
+// and a server-side rule (how the stored or fresh vectors update theta). The runtime owns the
+// model and computes gradients; an Algorithm only sees flat vectors (see FlatParameters).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "models/FlatParameters.h"
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+
+// What the runtime tells the algorithm at the start of iteration t.
+struct IterationContext {
+  int64_t iteration = 0;    // t, from 0
+  double lr = 0.0;          // alpha at t
+  double threshold_lr = 0.0;  // the learning rate one epoch behind the schedule (lagged form)
+  torch::Tensor theta;      // theta^t, flat [n]; valid until server_step
+};
+
+// What one worker did in one iteration.
+struct WorkerOutcome {
+  bool uploaded = false;
+  bool forced = false;          // uploaded because tau > D although the rule said skip
+  int64_t values = 0;           // transmitted values (32-bit each; paper_bits = 32 * values)
+  int64_t payload_bytes = 0;    // encoded message size, header included
+  double lhs = 0.0;             // ||g_new - g_old||^2 when the rule was evaluated, else 0
+  double threshold = 0.0;       // thr when the rule was evaluated, else 0
+};
+
+class Algorithm {
+ public:
+  virtual ~Algorithm() = default;
+
+  // Called once per iteration, before any worker_step.
+  virtual void begin_iteration(const IterationContext& ctx) = 0;
+
+  // True when worker m must also compute g_old = g_m(theta_hat_m; B) on the same minibatch.
+  virtual bool needs_old_gradient(int worker) const = 0;
+
+  // theta_hat_m, flat [n]; only meaningful for algorithms that need old gradients.
+  virtual const torch::Tensor& theta_hat(int worker) const = 0;
+
+  // Worker rule. g_new = g_m(theta^t; B) (raw gradient, no lr), g_old is defined only when
+  // needs_old_gradient(worker). Both buffers are reused after the call: copy what is kept.
+  virtual WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
+                                    const torch::Tensor& g_old) = 0;
+
+  // Server rule: theta <- theta - sum over workers of the fresh or stored vectors, in place.
+  // Called once per iteration after every worker_step.
+  virtual void server_step(torch::Tensor& theta) = 0;
+
+  // Bytes the server holds for stale per-worker vectors (0 for SGD and Sparse).
+  virtual int64_t server_memory_bytes() const = 0;
+};
+
+// Bytes of the small header every encoded upload carries (iteration, worker, count, flags).
+constexpr int64_t kUploadHeaderBytes = 16;
+// Bytes per value and per index in an encoded upload (float32 values, int32 indices).
+constexpr int64_t kValueBytes = 4;
+constexpr int64_t kIndexBytes = 4;
+
+// Builds the algorithm for M workers over a model whose parameters are described by `slices`,
+// with buffers on `device`. Options are already validated by the scenario parser; invariants
+// are still checked.
+std::unique_ptr<Algorithm> make_algorithm(const AlgorithmOptions& options, int workers,
+                                          const std::vector<TensorSlice>& slices,
+                                          torch::Device device);
+
+}  // namespace sasgsim

@@ -1,0 +1,49 @@
+#include "algorithms/Sgd.h"
+
+#include <torch/torch.h>
+
+namespace sasgsim {
+
+Sgd::Sgd(const AlgorithmOptions& /*options*/, int workers,
+         const std::vector<TensorSlice>& slices, torch::Device device)
+    : checker_("sgd", workers, checked_flat_numel(slices, "sgd"), device) {
+  const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
+  message_ = torch::empty({checker_.numel()}, floats);
+  aggregate_ = torch::zeros({checker_.numel()}, floats);
+}
+
+void Sgd::begin_iteration(const IterationContext& ctx) {
+  checker_.begin(ctx);
+  lr_ = ctx.lr;
+  aggregate_.zero_();
+}
+
+bool Sgd::needs_old_gradient(int worker) const {
+  checker_.check_worker(worker, "needs_old_gradient");
+  return false;
+}
+
+const torch::Tensor& Sgd::theta_hat(int worker) const {
+  checker_.check_worker(worker, "theta_hat");
+  checker_.fail("theta_hat", "sgd keeps no theta_hat (needs_old_gradient is always false)");
+}
+
+WorkerOutcome Sgd::worker_step(int worker, const torch::Tensor& g_new,
+                               const torch::Tensor& /*g_old*/) {
+  checker_.worker(worker, g_new, nullptr);
+  // The message is the rounded float32 lr * g, as sent; the server adds messages.
+  message_.copy_(g_new).mul_(lr_);
+  aggregate_.add_(message_);
+  WorkerOutcome out;
+  out.uploaded = true;
+  out.values = checker_.numel();
+  out.payload_bytes = kUploadHeaderBytes + kValueBytes * checker_.numel();
+  return out;
+}
+
+void Sgd::server_step(torch::Tensor& theta) {
+  checker_.server(theta);
+  theta.sub_(aggregate_);
+}
+
+}  // namespace sasgsim

@@ -1,0 +1,54 @@
+// The top-k operator T_k of SPEC-algorithms.md: keep the entries of largest absolute value,
+// zero the rest, no rescaling. Per tensor (default): k_l = max(1, floor(h * n_l)) in each
+// parameter slice; global: k = max(1, floor(h * n)) over the flattened vector.
+// Selection: on the CPU, TopKCpu (exact; ties to the smaller position; positions ascending
+// within a slice); on other devices torch::topk(|p|, k, 0, largest, unsorted).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "algorithms/TopKCpu.h"
+#include "models/FlatParameters.h"
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+
+class TopK {
+ public:
+  // density h in (0, 1]; slices must tile [0, n) (see FlatParameters::slices()); scratch
+  // buffers live on `device`. Throws std::invalid_argument otherwise.
+  TopK(const std::vector<TensorSlice>& slices, double density, TopkScope scope,
+       torch::Device device);
+
+  // max(1, floor(density * numel)), the double-precision product truncated as Python's int().
+  static int64_t kept_count(double density, int64_t numel);
+
+  int64_t numel() const { return numel_; }  // n
+  int64_t kept() const { return kept_; }    // k in total (sum of k_l for per-tensor scope)
+
+  // Selects T_k(p) for a flat float32 p [n] without modifying it: writes the flat positions
+  // of the kept entries into `indices` (int64 [kept()], grouped by slice in slice order,
+  // unordered inside a slice) and p at those positions into `values` (float32 [kept()]).
+  // Both outputs must be preallocated on p's device (views into larger buffers are fine).
+  void select(const torch::Tensor& p, const torch::Tensor& indices, const torch::Tensor& values);
+  // (Not const: the CPU path reuses its scratch buffers.)
+
+ private:
+  struct Part {
+    int64_t offset;      // first entry of the part in p
+    int64_t numel;       // entries of the part
+    int64_t kept;        // entries kept from it
+    int64_t out_offset;  // where its selections start in the outputs
+  };
+  std::vector<Part> parts_;
+  int64_t numel_ = 0;
+  int64_t kept_ = 0;
+  torch::Tensor abs_;      // [n] scratch: |p|
+  torch::Tensor top_abs_;  // [kept] scratch: topk's value output
+  TopKCpu cpu_;
+};
+
+}  // namespace sasgsim

@@ -1,0 +1,151 @@
+#include "sim/app/Cli.h"
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <c10/util/Exception.h>
+#include <fmt/format.h>
+
+#include "sim/runtime/ScenarioRunner.h"
+#include "sim/scenario/Errors.h"
+#include "sim/scenario/ScenarioParser.h"
+
+#ifndef SASGSIM_VERSION
+#define SASGSIM_VERSION "unknown"
+#endif
+
+namespace sasgsim {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitInternal = 1;
+constexpr int kExitUser = 2;
+
+std::vector<std::string> split_list(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const std::string& item : items) {
+    size_t start = 0;
+    while (start <= item.size()) {
+      size_t comma = item.find(',', start);
+      if (comma == std::string::npos) comma = item.size();
+      std::string part = item.substr(start, comma - start);
+      if (part.empty()) throw UsageError("--only: empty algorithm name in \"" + item + "\"");
+      out.push_back(part);
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+std::string join_args(int argc, char** argv) {
+  std::string s;
+  for (int i = 0; i < argc; ++i) s += (i ? " " : "") + std::string(argv[i]);
+  return s;
+}
+
+void print_results(const ScenarioResult& result) {
+  std::printf("%-10s %10s %9s %9s %14s %14s %12s %9s\n", "algorithm", "iterations", "rounds",
+              "skipped", "paper_bits", "payload_bytes", "comm_time_s", "test_acc");
+  for (const RunSummary& r : result.runs) {
+    std::printf("%-10s %10lld %9lld %9lld %14.4g %14.4g %12.4g %8.2f%%\n", r.algorithm.c_str(),
+                static_cast<long long>(r.total.iteration), static_cast<long long>(r.total.rounds),
+                static_cast<long long>(r.total.skipped), static_cast<double>(r.total.paper_bits),
+                static_cast<double>(r.total.payload_bytes), r.total.comm_time_s,
+                r.final_test_acc);
+  }
+  std::printf("results: %s\n", result.out_dir.c_str());
+}
+
+int command_validate(const std::vector<std::string>& files,
+                     const std::vector<std::string>& overrides) {
+  int failed = 0;
+  for (const std::string& file : files) {
+    try {
+      Scenario s = load_scenario(file, overrides);
+      std::printf("%s: ok (scenario \"%s\", %zu algorithm%s)\n", file.c_str(), s.name.c_str(),
+                  s.algorithms.size(), s.algorithms.size() == 1 ? "" : "s");
+    } catch (const ScenarioError& e) {
+      ++failed;
+      std::fprintf(stderr, "%s\n", e.what());
+    }
+  }
+  return failed ? kExitUser : kExitOk;
+}
+
+}  // namespace
+
+int run_cli(int argc, char** argv) {
+  CLI::App app{"sasgsim: discrete-event network simulator for communication-efficient "
+               "distributed SGD (SGD, Sparse, LASG, SASG)"};
+  app.set_version_flag("--version", std::string("sasgsim ") + SASGSIM_VERSION);
+  app.require_subcommand(1);
+
+  std::string scenario_file;
+  std::string out_dir;
+  std::vector<std::string> overrides;
+  std::vector<std::string> only;
+  bool quiet = false;
+  CLI::App* run = app.add_subcommand("run", "Run a scenario's algorithms and write results");
+  run->add_option("scenario", scenario_file, "Scenario JSON file")->required();
+  run->add_option("--out", out_dir, "Results directory (default: results/<scenario name>)");
+  run->add_option("--set", overrides,
+                  "Override a scenario key by dotted path, e.g. --set workers=4 "
+                  "--set network.bandwidth=100Mbps (the value is JSON if it parses, else a string)")
+      ->type_name("KEY=VALUE");
+  run->add_option("--only", only, "Run only these algorithms (labels, comma-separated)")
+      ->type_name("ALG,...");
+  run->add_flag("-q,--quiet", quiet, "No progress line on stderr");
+
+  std::vector<std::string> validate_files;
+  std::vector<std::string> validate_overrides;
+  CLI::App* validate =
+      app.add_subcommand("validate", "Check scenario files and report every problem");
+  validate->add_option("files", validate_files, "Scenario JSON files")->required();
+  validate->add_option("--set", validate_overrides, "Override a key before validating")
+      ->type_name("KEY=VALUE");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e);
+    return kExitUser;
+  }
+
+  try {
+    if (*validate) return command_validate(validate_files, validate_overrides);
+    Scenario scenario = load_scenario(scenario_file, overrides);
+    RunRequest request;
+    request.out_dir = out_dir;
+    request.only = split_list(only);
+    request.quiet = quiet;
+    request.command_line = join_args(argc, argv);
+    print_results(run_scenario(scenario, request));
+    return kExitOk;
+  } catch (const ScenarioError& e) {
+    std::fprintf(stderr, "%s\n", e.what());
+    return kExitUser;
+  } catch (const UsageError& e) {
+    std::fprintf(stderr, "error: %s\n", e.what());
+    return kExitUser;
+  } catch (const DataError& e) {
+    std::fprintf(stderr, "data error: %s\n", e.what());
+    return kExitUser;
+  } catch (const c10::Error& e) {
+    std::fprintf(stderr, "internal error (LibTorch): %s\n", e.what_without_backtrace());
+    return kExitInternal;
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "internal error: %s\n", e.what());
+    return kExitInternal;
+  }
+}
+
+}  // namespace sasgsim

@@ -1,0 +1,38 @@
+// Column names of every CSV file sasgsim writes, defined once.
+#pragma once
+
+#include <array>
+
+namespace sasgsim::columns {
+
+// <algorithm>/metrics.csv: one row per evaluation; counters are cumulative from iteration 0.
+inline constexpr std::array<const char*, 16> kMetrics{
+    "iteration",            // iterations completed
+    "epoch",                // iteration / iterations_per_epoch
+    "lr",                   // learning rate of the last iteration
+    "rounds",               // uploads so far (warm-up uploads count)
+    "skipped",              // skipped uploads so far
+    "paper_bits",           // 32 bits per transmitted value (indices not counted)
+    "payload_bytes",        // encoded message bytes (values, indices, header)
+    "wire_bytes",           // bytes on the simulated network
+    "comm_time_s",          // simulated communication time
+    "iteration_comm_time_s",  // communication time of the last iteration alone
+    "server_memory_bytes",  // bytes held for stale per-worker vectors
+    "train_loss",           // mean minibatch loss at theta^t since the previous row
+    "test_loss",            // mean cross-entropy over the test set
+    "test_acc",             // top-1 accuracy on the test set, percent
+    "test_top5_acc",        // top-5 accuracy on the test set, percent
+    "uploads_in_window",    // uploads since the previous row
+};
+
+// <algorithm>/uploads.csv: one row per upload, enough to replay the network.
+inline constexpr std::array<const char*, 6> kUploads{
+    "iteration",      // t, from 0
+    "worker",         // m, from 0
+    "values",         // transmitted values
+    "payload_bytes",  // encoded message bytes
+    "forced",         // 1 when sent only because tau > D
+    "finish_s",       // completion time, seconds after the iteration's communication began
+};
+
+}  // namespace sasgsim::columns

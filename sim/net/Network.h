@@ -1,0 +1,46 @@
+// The network backend interface: it owns simulated communication time. Given one iteration's
+// uploads it returns when each finishes; analytic and packet-level backends sit behind it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+
+// One worker-to-server message of an iteration.
+struct Upload {
+  int worker = 0;
+  int64_t payload_bytes = 0;
+};
+
+struct TransferResult {
+  // Completion time of each upload, seconds from the start of the iteration's communication,
+  // in the order of the uploads given.
+  std::vector<double> finish_s;
+  // The iteration's communication time: first byte offered to last byte delivered (0 when
+  // nobody uploads).
+  double comm_time_s = 0.0;
+  // Bytes that crossed the network, headers and retransmissions included (the analytic
+  // backend counts payload only).
+  int64_t wire_bytes = 0;
+};
+
+class Network {
+ public:
+  virtual ~Network() = default;
+  // Simulates one iteration's uploads. Uploads are given in worker order, each worker at most once.
+  virtual TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) = 0;
+  virtual std::string name() const = 0;
+};
+
+// Builds the backend the scenario names, for `workers` workers.
+std::unique_ptr<Network> make_network(const NetworkOptions& options, int workers);
+
+// The version string of the linked ns-3 library (e.g. "ns-3.37").
+std::string ns3_version();
+
+}  // namespace sasgsim

@@ -1,0 +1,149 @@
+#include "sim/runtime/ScenarioRunner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <set>
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+#include <torch/version.h>
+
+#include "sim/data/TrainingData.h"
+#include "sim/metrics/AtomicFile.h"
+#include "sim/net/Network.h"
+#include "sim/scenario/Errors.h"
+
+#ifndef SASGSIM_VERSION
+#define SASGSIM_VERSION "unknown"
+#endif
+
+namespace sasgsim {
+namespace {
+
+std::vector<const AlgorithmOptions*> select_algorithms(const Scenario& scenario,
+                                                       const std::vector<std::string>& only) {
+  std::vector<const AlgorithmOptions*> chosen;
+  if (only.empty()) {
+    for (const auto& a : scenario.algorithms) chosen.push_back(&a);
+    return chosen;
+  }
+  std::set<std::string> wanted(only.begin(), only.end());
+  for (const auto& a : scenario.algorithms) {
+    if (wanted.erase(a.label)) chosen.push_back(&a);
+  }
+  if (!wanted.empty()) {
+    std::string available;
+    for (const auto& a : scenario.algorithms) available += (available.empty() ? "" : ", ") + a.label;
+    throw UsageError(fmt::format("--only: no algorithm labelled \"{}\" in scenario \"{}\" "
+                                 "(it has: {})",
+                                 *wanted.begin(), scenario.name, available));
+  }
+  return chosen;
+}
+
+std::string utc_now() {
+  const std::time_t now = std::time(nullptr);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return buf;
+}
+
+}  // namespace
+
+torch::Device resolve_device(DeviceKind kind) {
+  const bool cuda = torch::cuda::is_available();
+  switch (kind) {
+    case DeviceKind::kCpu:
+      return torch::kCPU;
+    case DeviceKind::kCuda:
+      if (!cuda) {
+        throw UsageError(
+            "device \"cuda\" was requested but this LibTorch build has no usable CUDA device; "
+            "use \"auto\" or \"cpu\" (--set device=cpu)");
+      }
+      return torch::Device(torch::kCUDA, 0);
+    case DeviceKind::kAuto:
+      return cuda ? torch::Device(torch::kCUDA, 0) : torch::Device(torch::kCPU);
+  }
+  return torch::kCPU;
+}
+
+int configure_threads(int requested) {
+  // One intra-op thread is fastest for batch-10 workloads on small machines: the kernels are
+  // too small to split, and extra threads contend with OpenBLAS's own (bench/RESULTS.md).
+  const int threads = requested > 0 ? requested : 1;
+  torch::set_num_threads(threads);
+  return threads;
+}
+
+ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request) {
+  const std::vector<const AlgorithmOptions*> chosen = select_algorithms(scenario, request.only);
+  const torch::Device device = resolve_device(scenario.device);
+  const int threads = configure_threads(scenario.threads);
+
+  ScenarioResult result;
+  result.out_dir = request.out_dir.empty() ? "results/" + scenario.name : request.out_dir;
+
+  TrainingData data(scenario);
+  const int64_t per_epoch = data.iterations_per_epoch();
+  if (per_epoch < 1) {
+    throw DataError(fmt::format(
+        "the training set has {} samples, fewer than one iteration of {} workers x batch {}",
+        data.train_size(), scenario.workers, scenario.data.batch_size));
+  }
+  const int64_t iterations =
+      scenario.train.iterations
+          ? *scenario.train.iterations
+          : static_cast<int64_t>(std::llround(*scenario.train.epochs * static_cast<double>(per_epoch)));
+  if (iterations < 1) {
+    throw UsageError(fmt::format("train.epochs = {} gives no iteration ({} iterations per epoch)",
+                                 *scenario.train.epochs, per_epoch));
+  }
+
+  std::unique_ptr<Network> network = make_network(scenario.network, scenario.workers);
+
+  nlohmann::json manifest = {
+      {"scenario", scenario.resolved},
+      {"seed", scenario.seed},
+      {"versions",
+       {{"sasgsim", SASGSIM_VERSION}, {"libtorch", TORCH_VERSION}, {"ns3", ns3_version()}}},
+      {"device", device.str()},
+      {"threads", threads},
+      {"iterations", iterations},
+      {"iterations_per_epoch", per_epoch},
+      {"train_size", data.train_size()},
+      {"test_size", data.test().size()},
+      {"network_backend", network->name()},
+      {"command", request.command_line},
+      {"started_utc", utc_now()},
+      {"algorithms", nlohmann::json::array()},
+      {"complete", false},
+  };
+  for (const AlgorithmOptions* a : chosen) manifest["algorithms"].push_back(a->label);
+  const std::string manifest_path = result.out_dir + "/manifest.json";
+  write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+
+  nlohmann::json host_seconds = nlohmann::json::object();
+  for (size_t i = 0; i < chosen.size(); ++i) {
+    const AlgorithmOptions& a = *chosen[i];
+    TrainerSettings settings;
+    settings.device = device;
+    settings.iterations = iterations;
+    settings.iterations_per_epoch = per_epoch;
+    settings.out_dir = result.out_dir + "/" + a.label;
+    settings.progress_label =
+        fmt::format("[{}] {} ({}/{})", scenario.name, a.label, i + 1, chosen.size());
+    settings.quiet = request.quiet;
+    Trainer trainer(scenario, a, data, *network, settings);
+    result.runs.push_back(trainer.run());
+    host_seconds[a.label] = result.runs.back().host_seconds;
+  }
+  manifest["host_seconds"] = host_seconds;
+  manifest["finished_utc"] = utc_now();
+  manifest["complete"] = true;
+  write_file_atomically(manifest_path, manifest.dump(2) + "\n");
+  return result;
+}
+
+}  // namespace sasgsim

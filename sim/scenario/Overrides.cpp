@@ -1,0 +1,149 @@
+#include "sim/scenario/Overrides.h"
+
+#include <cctype>
+
+#include "sim/scenario/Errors.h"
+
+namespace sasgsim {
+namespace {
+
+using nlohmann::json;
+
+bool is_index(const std::string& s) {
+  if (s.empty() || s.size() > 9) return false;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// "a.b[2].c" and ".a.b.2.c" -> {"a", "b", "2", "c"}.
+std::vector<std::string> split_key(const std::string& key, const std::string& assignment) {
+  auto fail = [&](const std::string& why) {
+    throw UsageError("--set \"" + assignment + "\": " + why +
+                     " (expected KEY=VALUE with a dotted KEY, e.g. train.iterations=200 or "
+                     "algorithms.0.density=0.05)");
+  };
+  std::vector<std::string> segments;
+  size_t i = key.size() > 0 && key[0] == '.' ? 1 : 0;
+  if (i == key.size()) fail("empty key");
+  while (i < key.size()) {
+    if (key[i] == '[') {
+      const size_t close = key.find(']', i);
+      if (close == std::string::npos) fail("unclosed '[' in the key");
+      const std::string index = key.substr(i + 1, close - i - 1);
+      if (!is_index(index)) fail("expected an array index in [...], got \"" + index + "\"");
+      segments.push_back(index);
+      i = close + 1;
+    } else {
+      size_t end = i;
+      while (end < key.size() && key[end] != '.' && key[end] != '[') ++end;
+      if (end == i) fail("empty segment in the key \"" + key + "\"");
+      segments.push_back(key.substr(i, end - i));
+      i = end;
+    }
+    if (i < key.size() && key[i] == '.') {
+      ++i;
+      if (i == key.size()) fail("the key \"" + key + "\" ends with '.'");
+    }
+  }
+  return segments;
+}
+
+std::string join(const std::vector<std::string>& segments, size_t count) {
+  std::string s;
+  for (size_t i = 0; i < count; ++i) s += (i ? "." : "") + segments[i];
+  return s;
+}
+
+const char* type_name(const json& v) {
+  switch (v.type()) {
+    case json::value_t::string: return "a string";
+    case json::value_t::boolean: return "a boolean";
+    case json::value_t::array: return "an array";
+    case json::value_t::object: return "an object";
+    case json::value_t::null: return "null";
+    default: return "a number";
+  }
+}
+
+// The shorthand forms of the scenario schema, expanded when a path goes through them.
+void expand_shorthand(json& node, const std::vector<std::string>& segments, size_t depth) {
+  if (!node.is_string()) return;
+  if (depth == 2 && segments[0] == "algorithms" && is_index(segments[1])) {
+    node = json{{"name", node.get<std::string>()}};
+  } else if (depth == 2 && segments[0] == "train" && segments[1] == "lr_schedule") {
+    node = json{{"type", node.get<std::string>()}};
+  }
+}
+
+}  // namespace
+
+void apply_override(json& doc, const std::string& assignment) {
+  const size_t eq = assignment.find('=');
+  if (eq == std::string::npos) {
+    throw UsageError("--set \"" + assignment +
+                     "\": expected KEY=VALUE, e.g. --set workers=4 or --set "
+                     "network.bandwidth=100Mbps");
+  }
+  const std::string key = assignment.substr(0, eq);
+  const std::string text = assignment.substr(eq + 1);
+  const std::vector<std::string> segments = split_key(key, assignment);
+  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (value.is_discarded()) value = text;
+
+  if (doc.is_null()) doc = json::object();
+  json* node = &doc;
+  for (size_t depth = 0; depth < segments.size(); ++depth) {
+    const std::string& segment = segments[depth];
+    const bool last = depth + 1 == segments.size();
+    const std::string here = depth == 0 ? "the scenario" : "\"" + join(segments, depth) + "\"";
+    expand_shorthand(*node, segments, depth);
+    if (node->is_null()) *node = json::object();
+
+    if (node->is_object()) {
+      if (last) {
+        if (value.is_null()) {
+          node->erase(segment);
+        } else {
+          (*node)[segment] = value;
+        }
+        return;
+      }
+      node = &(*node)[segment];
+    } else if (node->is_array()) {
+      if (!is_index(segment)) {
+        throw UsageError("--set \"" + assignment + "\": " + here +
+                         " is an array; address its elements by index, e.g. \"" +
+                         join(segments, depth) + ".0\"");
+      }
+      const size_t index = std::stoul(segment);
+      if (index > node->size()) {
+        throw UsageError("--set \"" + assignment + "\": index " + segment + " is out of range: " +
+                         here + " has " + std::to_string(node->size()) + " element" +
+                         (node->size() == 1 ? "" : "s") + " (an index equal to the length appends)");
+      }
+      if (last) {
+        if (value.is_null()) {
+          if (index < node->size()) node->erase(index);
+        } else if (index == node->size()) {
+          node->push_back(value);
+        } else {
+          (*node)[index] = value;
+        }
+        return;
+      }
+      if (index == node->size()) node->push_back(nullptr);
+      node = &(*node)[index];
+    } else {
+      throw UsageError("--set \"" + assignment + "\": cannot set \"" + key + "\": " + here +
+                       " is " + type_name(*node) + ", not an object or array");
+    }
+  }
+}
+
+void apply_overrides(json& doc, const std::vector<std::string>& assignments) {
+  for (const std::string& assignment : assignments) apply_override(doc, assignment);
+}
+
+}  // namespace sasgsim

@@ -1,0 +1,244 @@
+// End-to-end tests: run the real build/sasgsim binary on scenario files and check its exit
+// codes, messages and the files it writes.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::string kBinary = std::string(SASGSIM_BINARY_DIR) + "/sasgsim";
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+class CliTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("sasgsim_cli_" +
+            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  CommandResult run(const std::string& args) {
+    const fs::path out = dir_ / "stdout.txt";
+    const fs::path err = dir_ / "stderr.txt";
+    const std::string cmd = kBinary + " " + args + " >" + out.string() + " 2>" + err.string();
+    const int status = std::system(cmd.c_str());
+    CommandResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = slurp(out);
+    r.err = slurp(err);
+    return r;
+  }
+
+  fs::path write_json(const std::string& name, const nlohmann::json& j) {
+    const fs::path p = dir_ / name;
+    std::ofstream(p) << j.dump(2);
+    return p;
+  }
+
+  // A small synthetic scenario that runs in seconds and needs no downloaded data.
+  static nlohmann::json synthetic_scenario() {
+    return nlohmann::json::parse(R"({
+      "name": "tiny",
+      "seed": 7,
+      "device": "cpu",
+      "workers": 4,
+      "data": {"dataset": "synthetic", "batch_size": 8,
+               "synthetic": {"train_size": 640, "test_size": 128, "classes": 4,
+                             "shape": [1, 8, 8], "noise": 1.0}},
+      "model": "fc512",
+      "train": {"iterations": 40, "lr": 0.05, "eval_every": 10, "target_accuracy": 50},
+      "algorithms": ["sgd", "sparse", "lasg", "sasg"],
+      "network": {"backend": "analytic", "bandwidth": "100Mbps", "latency": "1ms",
+                  "schedule": "sequential"}
+    })");
+  }
+
+  fs::path dir_;
+};
+
+TEST_F(CliTest, VersionAndHelp) {
+  CommandResult v = run("--version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("sasgsim "), std::string::npos) << v.out;
+  for (const std::string cmd : {"--help", "run --help", "validate --help"}) {
+    CommandResult h = run(cmd);
+    EXPECT_EQ(h.exit_code, 0) << cmd;
+    EXPECT_NE(h.out.find("Usage"), std::string::npos) << cmd << ": " << h.out;
+  }
+}
+
+TEST_F(CliTest, BadArgumentsExitTwo) {
+  EXPECT_EQ(run("").exit_code, 2);
+  EXPECT_EQ(run("frobnicate").exit_code, 2);
+  EXPECT_EQ(run("run").exit_code, 2);
+  CommandResult missing = run("run " + (dir_ / "nope.json").string());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("nope.json"), std::string::npos) << missing.err;
+}
+
+TEST_F(CliTest, ValidateNamesEveryProblemWithItsPath) {
+  nlohmann::json s = synthetic_scenario();
+  s["workers"] = 0;
+  s["train"]["lr"] = "fast";
+  s["network"]["bandwith"] = "1Gbps";
+  s["network"]["latency"] = "soon";
+  s["algorithms"].push_back({{"name", "sasg"}, {"label", "sasg2"}, {"density", 1.5}});
+  const fs::path file = write_json("broken.json", s);
+  CommandResult r = run("validate " + file.string());
+  EXPECT_EQ(r.exit_code, 2);
+  for (const std::string path :
+       {".workers", ".train.lr", ".network.bandwith", ".network.latency", ".algorithms[4].density"}) {
+    EXPECT_NE(r.err.find(path), std::string::npos) << "missing " << path << " in:\n" << r.err;
+  }
+  EXPECT_NE(r.err.find("bandwidth"), std::string::npos) << r.err;  // the suggestion
+}
+
+TEST_F(CliTest, ValidateAcceptsGoodFilesAndOverrides) {
+  const fs::path file = write_json("ok.json", synthetic_scenario());
+  CommandResult r = run("validate " + file.string());
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("ok"), std::string::npos);
+  EXPECT_EQ(run("validate " + file.string() + " --set workers=-3").exit_code, 2);
+}
+
+TEST_F(CliTest, RunWritesEveryResultFileForAllFourAlgorithms) {
+  const fs::path file = write_json("tiny.json", synthetic_scenario());
+  const fs::path out = dir_ / "results";
+  CommandResult r = run("run " + file.string() + " --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find(out.string()), std::string::npos) << "stdout must say where results are";
+  EXPECT_NE(r.err.find("it 40/40"), std::string::npos) << "progress line missing:\n" << r.err;
+
+  nlohmann::json manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
+  EXPECT_EQ(manifest["scenario"]["name"], "tiny");
+  EXPECT_EQ(manifest["seed"], 7);
+  EXPECT_TRUE(manifest["complete"].get<bool>());
+  EXPECT_FALSE(manifest["versions"]["libtorch"].get<std::string>().empty());
+  EXPECT_EQ(manifest["versions"]["ns3"].get<std::string>().rfind("ns-3.", 0), 0u);
+
+  for (const std::string alg : {"sgd", "sparse", "lasg", "sasg"}) {
+    const std::string metrics = slurp(out / alg / "metrics.csv");
+    std::istringstream lines(metrics);
+    std::string header;
+    std::getline(lines, header);
+    for (const std::string col :
+         {"iteration", "epoch", "rounds", "skipped", "paper_bits", "payload_bytes",
+          "comm_time_s", "train_loss", "test_acc", "test_top5_acc"}) {
+      EXPECT_NE(header.find(col), std::string::npos) << alg << " lacks column " << col;
+    }
+    int rows = 0;
+    for (std::string line; std::getline(lines, line);) ++rows;
+    EXPECT_EQ(rows, 4) << alg;  // eval_every 10 over 40 iterations
+
+    nlohmann::json summary = nlohmann::json::parse(slurp(out / alg / "summary.json"));
+    for (const std::string key :
+         {"algorithm", "iterations", "rounds", "paper_bits", "payload_bytes", "comm_time_s",
+          "final_test_acc", "server_memory_bytes", "iterations_to_target", "rounds_to_target",
+          "paper_bits_to_target", "comm_time_to_target_s"}) {
+      EXPECT_TRUE(summary.contains(key)) << alg << " summary lacks " << key;
+    }
+    EXPECT_EQ(summary["iterations"], 40);
+    EXPECT_GT(summary["comm_time_s"].get<double>(), 0.0);
+
+    const std::string uploads = slurp(out / alg / "uploads.csv");
+    int upload_rows = -1;  // header
+    for (char c : uploads) upload_rows += c == '\n';
+    EXPECT_EQ(upload_rows, summary["rounds"].get<int>()) << alg;
+    EXPECT_FALSE(fs::exists(out / alg / "uploads.csv.partial"));
+  }
+  nlohmann::json sgd = nlohmann::json::parse(slurp(out / "sgd" / "summary.json"));
+  nlohmann::json sasg = nlohmann::json::parse(slurp(out / "sasg" / "summary.json"));
+  EXPECT_EQ(sgd["rounds"], 40 * 4);
+  EXPECT_EQ(sgd["skipped"], 0);
+  EXPECT_EQ(sgd["server_memory_bytes"], 0);
+  EXPECT_LT(sasg["paper_bits"].get<double>(), 0.05 * sgd["paper_bits"].get<double>());
+}
+
+TEST_F(CliTest, SameScenarioAndSeedGiveByteIdenticalMetrics) {
+  const fs::path file = write_json("tiny.json", synthetic_scenario());
+  ASSERT_EQ(run("run " + file.string() + " -q --only sasg,lasg --out " + (dir_ / "a").string())
+                .exit_code,
+            0);
+  ASSERT_EQ(run("run " + file.string() + " -q --only sasg,lasg --out " + (dir_ / "b").string())
+                .exit_code,
+            0);
+  for (const std::string alg : {"sasg", "lasg"}) {
+    for (const std::string f : {"metrics.csv", "uploads.csv", "summary.json"}) {
+      const std::string a = slurp(dir_ / "a" / alg / f);
+      EXPECT_FALSE(a.empty());
+      EXPECT_EQ(a, slurp(dir_ / "b" / alg / f)) << alg << "/" << f;
+    }
+  }
+  EXPECT_FALSE(fs::exists(dir_ / "a" / "sgd")) << "--only must skip other algorithms";
+}
+
+TEST_F(CliTest, SetOverridesAndOnlyErrors) {
+  const fs::path file = write_json("tiny.json", synthetic_scenario());
+  const fs::path out = dir_ / "o";
+  CommandResult r = run("run " + file.string() + " -q --only sgd --set workers=2 --set " +
+                        "train.iterations=5 --set network.bandwidth=10Mbps --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
+  EXPECT_EQ(manifest["scenario"]["workers"], 2);
+  EXPECT_EQ(manifest["iterations"], 5);
+  EXPECT_EQ(manifest["scenario"]["network"]["bandwidth"], "10Mbps");
+
+  CommandResult unknown = run("run " + file.string() + " --only sgd,adam --out " + out.string());
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("adam"), std::string::npos) << unknown.err;
+  CommandResult bad_set = run("run " + file.string() + " --set =3 --out " + out.string());
+  EXPECT_EQ(bad_set.exit_code, 2);
+}
+
+// The quickstart on real MNIST (fetched by scripts/setup.sh), shortened: LASG and SASG skip
+// uploads, Sparse and SASG send about 1% of SGD's payload per round.
+TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
+  if (!fs::exists("data/mnist/train-images-idx3-ubyte") &&
+      !fs::exists("data/mnist/train-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
+  }
+  const fs::path out = dir_ / "q";
+  CommandResult r = run("run scenarios/quickstart.json -q --set train.iterations=120 "
+                        "--set train.eval_every=60 --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto summary = [&](const std::string& alg) {
+    return nlohmann::json::parse(slurp(out / alg / "summary.json"));
+  };
+  nlohmann::json sgd = summary("sgd"), sparse = summary("sparse"), lasg = summary("lasg"),
+                 sasg = summary("sasg");
+  EXPECT_EQ(sgd["paper_bits"], 120LL * 10 * 407050 * 32);
+  EXPECT_EQ(sparse["paper_bits"], 120LL * 10 * 4071 * 32);
+  EXPECT_GT(lasg["skipped"].get<int>(), 0);
+  EXPECT_GT(sasg["skipped"].get<int>(), 0);
+  const double sgd_per_round = sgd["payload_bytes"].get<double>() / sgd["rounds"].get<double>();
+  const double sasg_per_round = sasg["payload_bytes"].get<double>() / sasg["rounds"].get<double>();
+  EXPECT_NEAR(sasg_per_round / sgd_per_round, 0.02, 0.005);  // 1% of values, plus int32 indices
+  EXPECT_GT(sgd["final_test_acc"].get<double>(), 80.0);
+}
+
+}  // namespace

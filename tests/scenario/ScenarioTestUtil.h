@@ -1,0 +1,192 @@
+// Helpers shared by the scenario tests: temporary directories with dataset files, a small valid
+// scenario to mutate, and matchers for the issues a ScenarioError carries.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/scenario/Errors.h"
+#include "sim/scenario/Scenario.h"
+#include "sim/scenario/ScenarioParser.h"
+
+namespace sasgsim::test {
+
+namespace fs = std::filesystem;
+
+// A fresh directory under the system temp directory, removed with everything in it.
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    path_ = fs::temp_directory_path() /
+            ("sasgsim_scenario_test_" + std::to_string(::getpid()) + "_" +
+             std::to_string(counter++));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const fs::path& path() const { return path_; }
+  std::string str() const { return path_.string(); }
+
+  // Creates an (empty) file, and the directories on the way.
+  fs::path touch(const std::string& relative) const {
+    const fs::path p = path_ / relative;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p).put('\n');
+    return p;
+  }
+  fs::path write(const std::string& relative, const std::string& text) const {
+    const fs::path p = path_ / relative;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p) << text;
+    return p;
+  }
+
+ private:
+  fs::path path_;
+};
+
+inline std::vector<std::string> expected_files(DatasetKind kind) {
+  switch (kind) {
+    case DatasetKind::kMnist:
+    case DatasetKind::kFashionMnist:
+      return {"train-images-idx3-ubyte", "train-labels-idx1-ubyte", "t10k-images-idx3-ubyte",
+              "t10k-labels-idx1-ubyte"};
+    case DatasetKind::kCifar10:
+      return {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin",
+              "data_batch_5.bin", "test_batch.bin"};
+    case DatasetKind::kCifar100:
+      return {"train.bin", "test.bin"};
+    case DatasetKind::kSynthetic:
+      return {};
+  }
+  return {};
+}
+
+// Creates every file `kind` needs in `dir` (relative to the TempDir).
+inline std::string make_dataset(const TempDir& tmp, DatasetKind kind, const std::string& dir) {
+  fs::create_directories(tmp.path() / dir);
+  for (const std::string& f : expected_files(kind)) tmp.touch(dir + "/" + f);
+  return (tmp.path() / dir).string();
+}
+
+// A small valid scenario that needs no dataset files.
+inline nlohmann::json base_scenario() {
+  return nlohmann::json::parse(R"({
+    "name": "base",
+    "workers": 4,
+    "data": {"dataset": "synthetic", "batch_size": 8,
+             "synthetic": {"train_size": 640, "test_size": 128, "classes": 4,
+                           "shape": [1, 8, 8], "noise": 1.0}},
+    "train": {"iterations": 10, "lr": 0.05},
+    "algorithms": ["sgd", "sparse", "lasg", "sasg"]
+  })");
+}
+
+// The issues parse_scenario reports for `doc` (empty when it is valid).
+inline std::vector<ScenarioIssue> issues_of(const nlohmann::json& doc,
+                                            const ParseOptions& options = {}) {
+  try {
+    parse_scenario(doc, "test.json", options);
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.source(), "test.json");
+    return e.issues();
+  }
+  return {};
+}
+
+inline std::string describe(const std::vector<ScenarioIssue>& issues) {
+  std::string s;
+  for (const ScenarioIssue& i : issues) s += "  " + i.path + ": " + i.message + "\n";
+  return s.empty() ? "  (no issues)\n" : s;
+}
+
+// True when some issue has exactly `path` and a message containing `part`.
+inline bool has_issue(const std::vector<ScenarioIssue>& issues, const std::string& path,
+                      const std::string& part) {
+  for (const ScenarioIssue& i : issues) {
+    if (i.path == path && i.message.find(part) != std::string::npos) return true;
+  }
+  return false;
+}
+
+// Field-by-field equality of two parsed scenarios (resolved JSON included).
+inline void expect_same(const Scenario& a, const Scenario& b) {
+  EXPECT_EQ(a.name, b.name);
+  EXPECT_EQ(a.description, b.description);
+  EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.device, b.device);
+  EXPECT_EQ(a.threads, b.threads);
+  EXPECT_EQ(a.workers, b.workers);
+  auto same_source = [](const DatasetSource& x, const DatasetSource& y) {
+    EXPECT_EQ(x.kind, y.kind);
+    EXPECT_EQ(x.path, y.path);
+    EXPECT_EQ(x.mean, y.mean);
+    EXPECT_EQ(x.std, y.std);
+    EXPECT_EQ(x.synthetic.train_size, y.synthetic.train_size);
+    EXPECT_EQ(x.synthetic.test_size, y.synthetic.test_size);
+    EXPECT_EQ(x.synthetic.classes, y.synthetic.classes);
+    EXPECT_EQ(x.synthetic.shape, y.synthetic.shape);
+    EXPECT_EQ(x.synthetic.noise, y.synthetic.noise);
+  };
+  same_source(a.data.primary, b.data.primary);
+  ASSERT_EQ(a.data.secondary.has_value(), b.data.secondary.has_value());
+  if (a.data.secondary) same_source(*a.data.secondary, *b.data.secondary);
+  EXPECT_EQ(a.data.partition, b.data.partition);
+  EXPECT_EQ(a.data.dirichlet_alpha, b.data.dirichlet_alpha);
+  EXPECT_EQ(a.data.batch_size, b.data.batch_size);
+  EXPECT_EQ(a.data.augment.crop_padding, b.data.augment.crop_padding);
+  EXPECT_EQ(a.data.augment.horizontal_flip, b.data.augment.horizontal_flip);
+  EXPECT_EQ(a.model, b.model);
+  EXPECT_EQ(a.train.iterations, b.train.iterations);
+  EXPECT_EQ(a.train.epochs, b.train.epochs);
+  EXPECT_EQ(a.train.lr, b.train.lr);
+  EXPECT_EQ(a.train.lr_schedule.kind, b.train.lr_schedule.kind);
+  EXPECT_EQ(a.train.lr_schedule.milestones_epochs, b.train.lr_schedule.milestones_epochs);
+  EXPECT_EQ(a.train.lr_schedule.gamma, b.train.lr_schedule.gamma);
+  EXPECT_EQ(a.train.eval_every, b.train.eval_every);
+  EXPECT_EQ(a.train.target_accuracy, b.train.target_accuracy);
+  EXPECT_EQ(a.train.target_top5, b.train.target_top5);
+  EXPECT_EQ(a.train.eval_batch_size, b.train.eval_batch_size);
+  ASSERT_EQ(a.algorithms.size(), b.algorithms.size());
+  for (size_t i = 0; i < a.algorithms.size(); ++i) {
+    const AlgorithmOptions& x = a.algorithms[i];
+    const AlgorithmOptions& y = b.algorithms[i];
+    EXPECT_EQ(x.kind, y.kind) << i;
+    EXPECT_EQ(x.label, y.label) << i;
+    EXPECT_EQ(x.density, y.density) << i;
+    EXPECT_EQ(x.topk_scope, y.topk_scope) << i;
+    EXPECT_EQ(x.max_delay, y.max_delay) << i;
+    EXPECT_EQ(x.kappa, y.kappa) << i;
+    EXPECT_EQ(x.c_factor, y.c_factor) << i;
+    EXPECT_EQ(x.threshold_lr, y.threshold_lr) << i;
+    EXPECT_EQ(x.xi, y.xi) << i;
+  }
+  EXPECT_EQ(a.network.backend, b.network.backend);
+  EXPECT_EQ(a.network.schedule, b.network.schedule);
+  EXPECT_EQ(a.network.link.rate_bps, b.network.link.rate_bps);
+  EXPECT_EQ(a.network.link.latency_s, b.network.link.latency_s);
+  ASSERT_EQ(a.network.per_worker.size(), b.network.per_worker.size());
+  for (const auto& [index, link] : a.network.per_worker) {
+    ASSERT_TRUE(b.network.per_worker.count(index)) << index;
+    EXPECT_EQ(link.rate_bps, b.network.per_worker.at(index).rate_bps) << index;
+    EXPECT_EQ(link.latency_s, b.network.per_worker.at(index).latency_s) << index;
+  }
+  EXPECT_EQ(a.resolved, b.resolved);
+}
+
+}  // namespace sasgsim::test

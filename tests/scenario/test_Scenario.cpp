@@ -1,0 +1,50 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+namespace {
+
+TEST(Scenario, NamesAsInScenarioFiles) {
+  EXPECT_STREQ(to_string(DeviceKind::kAuto), "auto");
+  EXPECT_STREQ(to_string(DeviceKind::kCpu), "cpu");
+  EXPECT_STREQ(to_string(DeviceKind::kCuda), "cuda");
+  EXPECT_STREQ(to_string(DatasetKind::kMnist), "mnist");
+  EXPECT_STREQ(to_string(DatasetKind::kFashionMnist), "fashion-mnist");
+  EXPECT_STREQ(to_string(DatasetKind::kCifar10), "cifar10");
+  EXPECT_STREQ(to_string(DatasetKind::kCifar100), "cifar100");
+  EXPECT_STREQ(to_string(DatasetKind::kSynthetic), "synthetic");
+  EXPECT_STREQ(to_string(PartitionKind::kIid), "iid");
+  EXPECT_STREQ(to_string(PartitionKind::kByDataset), "by_dataset");
+  EXPECT_STREQ(to_string(PartitionKind::kDirichlet), "dirichlet");
+  EXPECT_STREQ(to_string(ModelKind::kFc512), "fc512");
+  EXPECT_STREQ(to_string(ModelKind::kResnet18), "resnet18");
+  EXPECT_STREQ(to_string(ModelKind::kCnn), "cnn");
+  EXPECT_STREQ(to_string(AlgorithmKind::kSgd), "sgd");
+  EXPECT_STREQ(to_string(AlgorithmKind::kSparse), "sparse");
+  EXPECT_STREQ(to_string(AlgorithmKind::kLasg), "lasg");
+  EXPECT_STREQ(to_string(AlgorithmKind::kSasg), "sasg");
+  EXPECT_STREQ(to_string(NetworkBackendKind::kAnalytic), "analytic");
+  EXPECT_STREQ(to_string(ScheduleKind::kSequential), "sequential");
+  EXPECT_STREQ(to_string(ScheduleKind::kConcurrent), "concurrent");
+  EXPECT_STREQ(to_string(LrScheduleKind::kConstant), "constant");
+  EXPECT_STREQ(to_string(LrScheduleKind::kStep), "step");
+  EXPECT_STREQ(to_string(ThresholdLrKind::kCurrent), "current");
+  EXPECT_STREQ(to_string(ThresholdLrKind::kLagged), "lagged");
+  EXPECT_STREQ(to_string(TopkScope::kPerTensor), "per_tensor");
+  EXPECT_STREQ(to_string(TopkScope::kGlobal), "global");
+}
+
+TEST(Scenario, LinkOfFallsBackToTheNetworkWideLink) {
+  NetworkOptions net;
+  net.link = {1e9, 1e-4};
+  net.per_worker[3] = {1e8, 1e-3};
+  EXPECT_EQ(net.link_of(3).rate_bps, 1e8);
+  EXPECT_EQ(net.link_of(2).rate_bps, 1e9);
+  EXPECT_EQ(net.link_of(2).latency_s, 1e-4);
+}
+
+}  // namespace
+}  // namespace sasgsim

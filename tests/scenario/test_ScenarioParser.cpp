@@ -1,0 +1,734 @@
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/scenario/ScenarioParser.h"
+#include "sim/scenario/Units.h"
+#include "tests/scenario/ScenarioTestUtil.h"
+
+namespace sasgsim {
+namespace {
+
+using nlohmann::json;
+using test::base_scenario;
+using test::describe;
+using test::has_issue;
+using test::issues_of;
+using test::TempDir;
+namespace fs = std::filesystem;
+
+// One bad edit of the base scenario and the one issue it must produce.
+struct BadCase {
+  std::vector<std::string> sets;  // --set assignments applied to base_scenario()
+  std::string path;
+  std::string part;               // a key part of the message
+  bool check_files = true;
+};
+
+void expect_single_issue(const BadCase& c) {
+  json doc = base_scenario();
+  std::string label;
+  for (const std::string& s : c.sets) {
+    apply_override(doc, s);
+    label += " --set " + s;
+  }
+  ParseOptions options;
+  options.check_data_files = c.check_files;
+  const std::vector<ScenarioIssue> issues = issues_of(doc, options);
+  EXPECT_TRUE(has_issue(issues, c.path, c.part))
+      << label << "\n wanted " << c.path << ": ..." << c.part << "...\n got:\n" << describe(issues);
+  EXPECT_EQ(issues.size(), 1u) << label << "\n got:\n" << describe(issues);
+}
+
+void expect_all(const std::vector<BadCase>& cases) {
+  for (const BadCase& c : cases) expect_single_issue(c);
+}
+
+TEST(ScenarioParser, BaseScenarioIsValidWithDefaults) {
+  const Scenario s = parse_scenario(base_scenario(), "base.json");
+  EXPECT_EQ(s.name, "base");
+  EXPECT_EQ(s.description, "");
+  EXPECT_EQ(s.seed, 42u);
+  EXPECT_EQ(s.device, DeviceKind::kAuto);
+  EXPECT_EQ(s.threads, 0);
+  EXPECT_EQ(s.workers, 4);
+  EXPECT_EQ(s.data.primary.kind, DatasetKind::kSynthetic);
+  EXPECT_EQ(s.data.primary.path, "");
+  EXPECT_EQ(s.data.primary.mean, std::vector<double>{0.0});
+  EXPECT_EQ(s.data.primary.std, std::vector<double>{1.0});
+  EXPECT_EQ(s.data.primary.synthetic.train_size, 640);
+  EXPECT_FALSE(s.data.secondary);
+  EXPECT_EQ(s.data.partition, PartitionKind::kIid);
+  EXPECT_EQ(s.data.batch_size, 8);
+  EXPECT_EQ(s.data.augment.crop_padding, 0);
+  EXPECT_FALSE(s.data.augment.horizontal_flip);
+  EXPECT_EQ(s.model, ModelKind::kFc512);
+  EXPECT_EQ(s.train.iterations, 10);
+  EXPECT_FALSE(s.train.epochs);
+  EXPECT_EQ(s.train.lr, 0.05);
+  EXPECT_EQ(s.train.lr_schedule.kind, LrScheduleKind::kConstant);
+  EXPECT_EQ(s.train.eval_every, 100);
+  EXPECT_EQ(s.train.eval_batch_size, 1000);
+  EXPECT_FALSE(s.train.target_accuracy);
+  EXPECT_FALSE(s.train.target_top5);
+  ASSERT_EQ(s.algorithms.size(), 4u);
+  const AlgorithmKind kinds[] = {AlgorithmKind::kSgd, AlgorithmKind::kSparse, AlgorithmKind::kLasg,
+                                 AlgorithmKind::kSasg};
+  for (size_t i = 0; i < 4; ++i) {
+    const AlgorithmOptions& a = s.algorithms[i];
+    EXPECT_EQ(a.kind, kinds[i]);
+    EXPECT_EQ(a.label, to_string(kinds[i]));
+    EXPECT_EQ(a.density, 0.01);
+    EXPECT_EQ(a.topk_scope, TopkScope::kPerTensor);
+    EXPECT_EQ(a.max_delay, 10);
+    EXPECT_EQ(a.kappa, 1.0);
+    EXPECT_EQ(a.c_factor, 2.0);
+    EXPECT_EQ(a.threshold_lr, ThresholdLrKind::kCurrent);
+    EXPECT_TRUE(a.xi.empty());
+  }
+  EXPECT_EQ(s.network.backend, NetworkBackendKind::kAnalytic);
+  EXPECT_EQ(s.network.schedule, ScheduleKind::kSequential);
+  EXPECT_EQ(s.network.link.rate_bps, 1e9);
+  EXPECT_EQ(s.network.link.latency_s, 1e-4);
+  EXPECT_TRUE(s.network.per_worker.empty());
+}
+
+TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
+  const json r = parse_scenario(base_scenario(), "base.json").resolved;
+  EXPECT_EQ(r["seed"], 42);
+  EXPECT_EQ(r["device"], "auto");
+  EXPECT_EQ(r["threads"], 0);
+  EXPECT_EQ(r["model"], "fc512");
+  EXPECT_EQ(r["data"]["partition"], "iid");
+  EXPECT_FALSE(r["data"].contains("dirichlet_alpha"));
+  EXPECT_FALSE(r["data"].contains("path"));  // synthetic data has no files
+  EXPECT_EQ(r["data"]["normalize"], json::parse(R"({"mean": [0.0], "std": [1.0]})"));
+  EXPECT_EQ(r["data"]["augment"], json::parse(R"({"crop_padding": 0, "horizontal_flip": false})"));
+  EXPECT_EQ(r["data"]["synthetic"]["shape"], json::array({1, 8, 8}));
+  EXPECT_EQ(r["train"]["lr_schedule"], json::parse(R"({"type": "constant"})"));
+  EXPECT_EQ(r["train"]["eval_every"], 100);
+  EXPECT_EQ(r["train"]["eval_batch_size"], 1000);
+  EXPECT_EQ(r["train"]["target_top5"], false);
+  EXPECT_FALSE(r["train"].contains("epochs"));
+  EXPECT_EQ(r["algorithms"][0], json::parse(R"({"name": "sgd", "label": "sgd"})"));
+  EXPECT_EQ(r["algorithms"][1], json::parse(R"({"name": "sparse", "label": "sparse",
+                                                "density": 0.01, "topk_scope": "per_tensor"})"));
+  EXPECT_EQ(r["algorithms"][2], json::parse(R"({"name": "lasg", "label": "lasg", "D": 10,
+                                                "kappa": 1.0, "c_factor": 2.0,
+                                                "threshold_lr": "current"})"));
+  EXPECT_EQ(r["algorithms"][3].size(), 8u);
+  EXPECT_EQ(r["network"], json::parse(R"({"backend": "analytic", "bandwidth": "1Gbps",
+                                          "latency": "0.1ms", "schedule": "sequential",
+                                          "per_worker": {}})"));
+}
+
+TEST(ScenarioParser, EveryOptionRoundTripsThroughResolved) {
+  TempDir tmp;
+  const std::string mnist = test::make_dataset(tmp, DatasetKind::kMnist, "mnist");
+  const std::string cifar = test::make_dataset(tmp, DatasetKind::kCifar10, "cifar");
+  const json doc = json::parse(R"({
+    "name": "everything-1.0", "description": "all options", "seed": 18446744073709551615,
+    "device": "cpu", "threads": 2, "workers": 6, "model": "resnet18",
+    "data": {"dataset": "cifar10", "path": ")" + cifar + R"(/",
+             "normalize": {"mean": [0.5, 0.5, 0.5]},
+             "second": {"dataset": "mnist", "path": ")" + mnist + R"(",
+                        "normalize": {"mean": [0.2], "std": [0.4]}},
+             "partition": "by_dataset", "batch_size": 16,
+             "augment": {"crop_padding": 4, "horizontal_flip": true}},
+    "train": {"epochs": 2.5, "lr": 0.01,
+              "lr_schedule": {"type": "step", "milestones": [1, 2], "gamma": 0.5},
+              "eval_every": 50, "eval_batch_size": 500, "target_accuracy": 92,
+              "target_top5": true},
+    "algorithms": ["sgd",
+                   {"name": "sparse", "density": 0.05, "topk_scope": "global"},
+                   {"name": "lasg", "label": "lasg_k5", "D": 4, "kappa": 5, "c_factor": 1,
+                    "threshold_lr": "lagged"},
+                   {"name": "sasg", "D": 4, "xi": [0.1, 0.2, 0.3]},
+                   {"name": "sasg", "label": "sasg-xi", "D": 3, "xi": 0.25}],
+    "network": {"backend": "analytic", "bandwidth": "1.5Gb/s", "latency": "100us",
+                "schedule": "concurrent",
+                "per_worker": {"0": {"bandwidth": "10MBps"}, "5": {"latency": "2ms"},
+                               "3": {"bandwidth": "1KiBps", "latency": "1e-6"}}}
+  })");
+  const Scenario a = parse_scenario(doc, "everything.json");
+  EXPECT_EQ(a.seed, 18446744073709551615u);
+  EXPECT_EQ(a.data.primary.path, cifar);  // trailing '/' dropped
+  EXPECT_EQ(a.data.primary.mean, (std::vector<double>{0.5, 0.5, 0.5}));
+  EXPECT_EQ(a.data.primary.std, (std::vector<double>{0.2023, 0.1994, 0.2010}));
+  ASSERT_TRUE(a.data.secondary);
+  EXPECT_EQ(a.data.secondary->kind, DatasetKind::kMnist);
+  EXPECT_EQ(a.data.secondary->mean, std::vector<double>{0.2});
+  EXPECT_EQ(a.train.epochs, 2.5);
+  EXPECT_EQ(a.train.lr_schedule.milestones_epochs, (std::vector<double>{1, 2}));
+  EXPECT_EQ(a.algorithms[3].xi, (std::vector<double>{0.1, 0.2, 0.3}));
+  EXPECT_EQ(a.algorithms[4].xi, (std::vector<double>{0.25, 0.25}));
+  EXPECT_EQ(a.algorithms[2].threshold_lr, ThresholdLrKind::kLagged);
+  EXPECT_EQ(a.network.link.rate_bps, 1.5e9);
+  EXPECT_EQ(a.network.link_of(0).rate_bps, 8e7);
+  EXPECT_EQ(a.network.link_of(0).latency_s, 1e-4);
+  EXPECT_EQ(a.network.link_of(5).rate_bps, 1.5e9);
+  EXPECT_EQ(a.network.link_of(5).latency_s, 2e-3);
+  EXPECT_EQ(a.network.link_of(3).rate_bps, 8192.0);
+  EXPECT_EQ(a.network.link_of(3).latency_s, 1e-6);
+  EXPECT_EQ(a.network.link_of(1).rate_bps, 1.5e9);
+  EXPECT_EQ(a.resolved["network"]["bandwidth"], "1.5Gbps");
+  EXPECT_EQ(a.resolved["network"]["per_worker"]["3"],
+            json::parse(R"({"bandwidth": "8.192kbps", "latency": "1us"})"));
+  EXPECT_EQ(a.resolved["algorithms"][3], json::parse(R"({"name": "sasg", "label": "sasg",
+      "density": 0.01, "topk_scope": "per_tensor", "D": 4, "xi": [0.1, 0.2, 0.3]})"));
+
+  const Scenario b = parse_scenario(a.resolved, "resolved.json");
+  test::expect_same(a, b);
+  // And once more from the resolved text, as a manifest would be read back.
+  const Scenario c = parse_scenario(json::parse(a.resolved.dump(2)), "manifest.json");
+  test::expect_same(a, c);
+}
+
+TEST(ScenarioParser, RoundTripOfDefaultsAndDirichlet) {
+  json doc = base_scenario();
+  apply_override(doc, "data.partition=dirichlet");
+  apply_override(doc, "data.dirichlet_alpha=0.1");
+  const Scenario a = parse_scenario(doc, "d.json");
+  EXPECT_EQ(a.data.dirichlet_alpha, 0.1);
+  EXPECT_EQ(a.resolved["data"]["dirichlet_alpha"], 0.1);
+  test::expect_same(a, parse_scenario(a.resolved, "resolved.json"));
+  test::expect_same(parse_scenario(base_scenario(), "base.json"),
+                    parse_scenario(parse_scenario(base_scenario(), "base.json").resolved, "r"));
+}
+
+TEST(ScenarioParser, AcceptedForms) {
+  json doc = base_scenario();
+  apply_override(doc, "workers=4.0");  // integral numbers may be written as floats
+  apply_override(doc, "seed=1e3");
+  apply_override(doc, "train.lr_schedule=constant");
+  apply_override(doc, "algorithms.3.xi=0");
+  apply_override(doc, "network.latency=\"0\"");  // a bare number (in a string) is seconds
+  apply_override(doc, "train.target_accuracy=100");
+  const Scenario s = parse_scenario(doc, "forms.json");
+  EXPECT_EQ(s.workers, 4);
+  EXPECT_EQ(s.seed, 1000u);
+  EXPECT_EQ(s.resolved["seed"], 1000);
+  EXPECT_EQ(s.algorithms[3].xi, std::vector<double>(9, 0.0));
+  EXPECT_EQ(s.network.link.latency_s, 0.0);
+  EXPECT_EQ(s.resolved["network"]["latency"], "0s");
+}
+
+TEST(ScenarioParser, RootErrors) {
+  expect_all({
+      {{"name=null"}, ".name", "missing required key"},
+      {{"name=5"}, ".name", "expected a string, got 5 (a number)"},
+      {{"name=a/b"}, ".name", "letters, digits, '_', '.' and '-' only (it names a directory), got \"a/b\""},
+      {{"name=.."}, ".name", "it names a directory"},
+      {{"description=[1]"}, ".description", "expected a string, got [1]"},
+      {{"seed=-1"}, ".seed", "expected a non-negative integer, got -1"},
+      {{"seed=1.5"}, ".seed", "expected a non-negative integer, got 1.5"},
+      {{"seed=\"42\""}, ".seed", "got \"42\" (a string)"},
+      {{"device=gpu"}, ".device", "expected one of \"auto\", \"cpu\", \"cuda\", got \"gpu\""},
+      {{"device=5"}, ".device", "expected one of \"auto\", \"cpu\", \"cuda\", got 5 (a number)"},
+      {{"threads=-1"}, ".threads", "expected an integer in 0..1024, got -1"},
+      {{"workers=0"}, ".workers", "expected an integer in 1..1024, got 0"},
+      {{"workers=1025"}, ".workers", "expected an integer in 1..1024, got 1025"},
+      {{"workers=2.5"}, ".workers", "got 2.5"},
+      {{"workers=\"4\""}, ".workers", "got \"4\" (a string)"},
+      {{"worker=4"}, ".worker", "unknown key \"worker\"; did you mean \"workers\"?"},
+      {{"batch_size=4"}, ".batch_size", "did you mean \"data.batch_size\"?"},
+      {{"lr=4"}, ".lr", "did you mean \"train.lr\"?"},
+      {{"bandwidth=1Gbps"}, ".bandwidth", "did you mean \"network.bandwidth\"?"},
+      {{"M=10"}, ".M", "did you mean \"workers\" (the paper's M)?"},
+      {{"density=0.1"}, ".density", "it is set per algorithm"},
+      {{"colour=1"}, ".colour", "unknown key \"colour\" (known keys here: name, description"},
+      {{"data=null"}, ".data", "missing required key"},
+      {{"data=3"}, ".data", "expected an object {...}, got 3 (a number)"},
+      {{"model=resnet"}, ".model", "did you mean \"resnet18\"?"},
+      {{"model=vgg"}, ".model", "expected one of \"fc512\", \"resnet18\", \"cnn\", got \"vgg\""},
+      {{"train=null"}, ".train", "missing required key"},
+      {{"train=[]"}, ".train", "expected an object"},
+      {{"algorithms=null"}, ".algorithms", "missing required key"},
+      {{"network=5"}, ".network", "expected an object"},
+  });
+}
+
+TEST(ScenarioParser, BytesThatAreNotUtf8AreQuotedNotThrown) {
+  json doc = base_scenario();
+  apply_override(doc, "network.bandwidth=\xff");
+  apply_override(doc, "name=\xfe");
+  apply_override(doc, "description=caf\xe9");
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".network.bandwidth", "expected a rate like")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".name", "expected a name of")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".description", "expected UTF-8 text")) << describe(issues);
+  EXPECT_EQ(issues.size(), 3u) << describe(issues);
+}
+
+TEST(ScenarioParser, DocumentThatIsNotAnObject) {
+  const std::vector<ScenarioIssue> issues = issues_of(json::array({1}));
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].path, "");
+  EXPECT_NE(issues[0].message.find("expected an object"), std::string::npos);
+}
+
+TEST(ScenarioParser, DataErrors) {
+  expect_all({
+      {{"data.dataset=null"}, ".data.dataset", "missing required key: expected one of \"mnist\""},
+      {{"data.dataset=mnsit"}, ".data.dataset", "did you mean \"mnist\"?"},
+      {{"data.dataset=imagenet"}, ".data.dataset", "got \"imagenet\""},
+      {{"data.path=x"}, ".data.path", "synthetic data is generated in memory"},
+      {{"data.dataset=mnist", "data.synthetic=null", "data.path=5"},
+       ".data.path", "expected a directory path (a non-empty string), got 5 (a number)"},
+      {{"data.dataset=mnist", "data.synthetic=null", "data.path=\"\""},
+       ".data.path", "expected a directory path"},
+      {{"data.dataset=mnist"}, ".data.synthetic",
+       "only used with dataset \"synthetic\" (dataset is \"mnist\")", false},
+      {{"data.synthetic.train_size=0"}, ".data.synthetic.train_size",
+       "expected an integer in 1..10000000, got 0"},
+      {{"data.synthetic.test_size=0"}, ".data.synthetic.test_size", "got 0"},
+      {{"data.synthetic.classes=1"}, ".data.synthetic.classes", "expected an integer in 2..100000"},
+      {{"data.synthetic.shape=[1,8]"}, ".data.synthetic.shape",
+       "expected [C, H, W]: 3 integers in 1..4096, got [1,8]"},
+      {{"data.synthetic.shape=[1,0,8]"}, ".data.synthetic.shape[1]",
+       "expected an integer in 1..4096, got 0"},
+      {{"data.synthetic.noise=-1"}, ".data.synthetic.noise", "expected a number >= 0, got -1"},
+      {{"data.synthetic.size=5"}, ".data.synthetic.size", "unknown key \"size\""},
+      {{"data.synthetic=7"}, ".data.synthetic", "expected an object"},
+      {{"data.normalize.mean=[0.1,0.2]"}, ".data.normalize.mean",
+       "expected 1 value (one per channel: synthetic.shape[0] has 1), got 2"},
+      {{"data.synthetic.shape=[3,4,4]", "data.normalize.std=[1]"}, ".data.normalize.std",
+       "expected 3 values (one per channel: synthetic.shape[0] has 3), got 1"},
+      {{"data.normalize.std=[0]"}, ".data.normalize.std[0]", "expected a number > 0, got 0"},
+      {{"data.normalize.mean=0.5"}, ".data.normalize.mean", "expected an array of numbers"},
+      {{"data.normalize.median=[1]"}, ".data.normalize.median", "unknown key \"median\""},
+      {{"data.normalize=[1]"}, ".data.normalize", "expected an object"},
+      {{"data.dataset=mnist", "data.synthetic=null", "data.normalize.std=[0.3,0.3,0.3]"},
+       ".data.normalize.std", "expected 1 value (one per channel: mnist has 1), got 3", false},
+      {{"data.dataset=cifar10", "data.synthetic=null", "data.normalize.mean=[0.5]"},
+       ".data.normalize.mean", "expected 3 values (one per channel: cifar10 has 3), got 1", false},
+      {{"data.partition=random"}, ".data.partition",
+       "expected one of \"iid\", \"by_dataset\", \"dirichlet\", got \"random\""},
+      {{"data.dirichlet_alpha=0.3"}, ".data.dirichlet_alpha",
+       "only used with partition \"dirichlet\" (partition is \"iid\")"},
+      {{"data.partition=dirichlet", "data.dirichlet_alpha=0"}, ".data.dirichlet_alpha",
+       "expected a number > 0, got 0"},
+      {{"data.second={\"dataset\":\"synthetic\"}"}, ".data.second",
+       "only used with partition \"by_dataset\" (partition is \"iid\")"},
+      {{"data.partition=by_dataset"}, ".data.second",
+       "missing: partition \"by_dataset\" needs data.second"},
+      {{"data.partition=by_dataset", "data.second={\"dataset\":\"cifar\"}"},
+       ".data.second.dataset", "did you mean \"cifar10\"?"},
+      {{"data.partition=by_dataset", "data.second=5"}, ".data.second", "expected an object"},
+      {{"data.partition=by_dataset", "data.second={\"dataset\":\"synthetic\",\"batch_size\":3}"},
+       ".data.second.batch_size", "unknown key \"batch_size\""},
+      {{"data.partition=by_dataset", "data.second={\"dataset\":\"synthetic\",\"path\":\"x\"}"},
+       ".data.second.path", "synthetic data is generated in memory"},
+      {{"workers=1", "data.partition=by_dataset", "data.second={\"dataset\":\"synthetic\"}"},
+       ".data.partition", "needs workers >= 2"},
+      {{"data.batch_size=0"}, ".data.batch_size", "expected an integer in 1..1000000, got 0"},
+      {{"data.augment.crop_padding=-1"}, ".data.augment.crop_padding",
+       "expected an integer in 0..1024, got -1"},
+      {{"data.augment.horizontal_flip=\"yes\""}, ".data.augment.horizontal_flip",
+       "expected true or false, got \"yes\" (a string)"},
+      {{"data.augment.rotate=15"}, ".data.augment.rotate", "unknown key \"rotate\""},
+      {{"data.b=10"}, ".data.b", "did you mean \"batch_size\" (the paper's b)?"},
+      {{"data.workers=3"}, ".data.workers", "top-level key"},
+      {{"data.batch_size=200"}, ".data.batch_size",
+       "workers 4 x batch_size 200 = 800 samples per iteration, but synthetic has only 640 "
+       "training samples"},
+      {{"data.partition=by_dataset",
+        "data.second={\"dataset\":\"synthetic\",\"synthetic\":{\"train_size\":10}}"},
+       ".data.batch_size", "the odd workers need 2 x batch_size 8 = 16 samples per iteration"},
+      {{"workers=3", "data.synthetic.train_size=12", "data.partition=by_dataset",
+        "data.second={\"dataset\":\"synthetic\"}"},
+       ".data.batch_size", "the even workers need 2 x batch_size 8 = 16 samples per iteration, "
+                           "but synthetic has only 12 training samples"},
+      {{"model=resnet18", "data.batch_size=1"}, ".data.batch_size",
+       "model \"resnet18\" has BatchNorm layers, which need batch_size >= 2"},
+  });
+}
+
+TEST(ScenarioParser, TrainErrors) {
+  const std::string step = "train.lr_schedule={\"type\":\"step\",";
+  expect_all({
+      {{"train.epochs=5"}, ".train", "give either \"iterations\" or \"epochs\", not both"},
+      {{"train.iterations=null"}, ".train", "missing the training length"},
+      {{"train.iterations=0"}, ".train.iterations", "expected an integer >= 1, got 0"},
+      {{"train.iterations=null", "train.epochs=0"}, ".train.epochs", "expected a number > 0, got 0"},
+      {{"train.lr=null"}, ".train.lr", "missing required key: expected the learning rate"},
+      {{"train.lr=0"}, ".train.lr", "expected a number > 0, got 0"},
+      {{"train.lr=fast"}, ".train.lr", "expected a number > 0, got \"fast\" (a string)"},
+      {{"train.lr_schedule=cosine"}, ".train.lr_schedule.type",
+       "expected one of \"constant\", \"step\", got \"cosine\""},
+      {{"train.lr_schedule=step"}, ".train.lr_schedule.milestones", "missing required key"},
+      {{step + "\"milestones\":[30,20]}"}, ".train.lr_schedule.milestones[1]",
+       "milestones must increase: 20 follows 30"},
+      {{step + "\"milestones\":[20,20]}"}, ".train.lr_schedule.milestones[1]",
+       "milestones must increase"},
+      {{step + "\"milestones\":[]}"}, ".train.lr_schedule.milestones",
+       "expected at least one milestone"},
+      {{step + "\"milestones\":[0]}"}, ".train.lr_schedule.milestones[0]",
+       "expected a number > 0, got 0"},
+      {{step + "\"milestones\":20}"}, ".train.lr_schedule.milestones",
+       "expected an array of numbers"},
+      {{step + "\"milestones\":[20],\"gamma\":0}"}, ".train.lr_schedule.gamma",
+       "expected a number in (0, 1], got 0"},
+      {{step + "\"milestones\":[20],\"gamma\":1.5}"}, ".train.lr_schedule.gamma", "got 1.5"},
+      {{step + "\"milestones\":[20],\"warmup\":1}"}, ".train.lr_schedule.warmup", "unknown key"},
+      {{"train.lr_schedule={\"type\":\"constant\",\"milestones\":[20]}"},
+       ".train.lr_schedule.milestones", "only used with type \"step\""},
+      {{"train.lr_schedule={\"gamma\":0.5}"}, ".train.lr_schedule.gamma",
+       "only used with type \"step\""},
+      {{"train.lr_schedule=5"}, ".train.lr_schedule", "expected an object"},
+      {{"train.eval_every=0"}, ".train.eval_every", "expected an integer >= 1, got 0"},
+      {{"train.eval_batch_size=0"}, ".train.eval_batch_size", "expected an integer in 1..1000000"},
+      {{"train.target_accuracy=0"}, ".train.target_accuracy", "expected a number in (0, 100], got 0"},
+      {{"train.target_accuracy=101"}, ".train.target_accuracy", "got 101"},
+      {{"train.target_top5=true"}, ".train.target_top5", "there is no target_accuracy"},
+      {{"train.target_top5=1"}, ".train.target_top5", "expected true or false, got 1"},
+      {{"train.alpha=0.1"}, ".train.alpha", "did you mean \"lr\" (the paper's alpha)?"},
+      {{"train.epoch=3"}, ".train.epoch", "did you mean \"epochs\"?"},
+      {{"train.batch_size=3"}, ".train.batch_size", "did you mean \"data.batch_size\"?"},
+  });
+}
+
+TEST(ScenarioParser, AlgorithmErrors) {
+  expect_all({
+      {{"algorithms=[]"}, ".algorithms", "expected at least one algorithm, got an empty list"},
+      {{"algorithms=sasg"}, ".algorithms", "expected a list of algorithms"},
+      {{"algorithms.4=5"}, ".algorithms[4]", "expected an algorithm name (\"sgd\""},
+      {{"algorithms.4=sasgd"}, ".algorithms[4]", "did you mean \"sasg\"?"},
+      {{"algorithms.4={\"density\":0.1}"}, ".algorithms[4].name", "missing required key"},
+      {{"algorithms.4={\"name\":\"adam\"}"}, ".algorithms[4].name",
+       "expected one of \"sgd\", \"sparse\", \"lasg\", \"sasg\", got \"adam\""},
+      {{"algorithms.4={\"name\":\"sasg\",\"label\":\"a b\"}"}, ".algorithms[4].label",
+       "expected a label of letters, digits"},
+      {{"algorithms.4={\"name\":\"sasg\",\"label\":3}"}, ".algorithms[4].label",
+       "expected a string"},
+      {{"algorithms.4=sasg"}, ".algorithms[4]",
+       "duplicate label \"sasg\" (also used by .algorithms[3]); give each algorithm a distinct"},
+      {{"algorithms.4={\"name\":\"lasg\",\"label\":\"sgd\"}"}, ".algorithms[4].label",
+       "duplicate label \"sgd\" (also used by .algorithms[0])"},
+      {{"algorithms.0.density=0.1"}, ".algorithms[0].density",
+       "\"density\" applies only to sparse and sasg, not to sgd; remove it"},
+      {{"algorithms.2.topk_scope=global"}, ".algorithms[2].topk_scope",
+       "applies only to sparse and sasg, not to lasg"},
+      {{"algorithms.1.D=5"}, ".algorithms[1].D", "\"D\" applies only to lasg and sasg, not to sparse"},
+      {{"algorithms.0.kappa=1"}, ".algorithms[0].kappa", "applies only to lasg and sasg, not to sgd"},
+      {{"algorithms.1.c_factor=1"}, ".algorithms[1].c_factor", "applies only to lasg and sasg"},
+      {{"algorithms.1.threshold_lr=lagged"}, ".algorithms[1].threshold_lr",
+       "applies only to lasg and sasg"},
+      {{"algorithms.1.xi=1"}, ".algorithms[1].xi", "applies only to lasg and sasg"},
+      {{"algorithms.3.density=0"}, ".algorithms[3].density", "expected a number in (0, 1], got 0"},
+      {{"algorithms.1.density=1.5"}, ".algorithms[1].density", "got 1.5"},
+      {{"algorithms.3.topk_scope=flat"}, ".algorithms[3].topk_scope",
+       "expected one of \"per_tensor\", \"global\", got \"flat\""},
+      {{"algorithms.3.D=0"}, ".algorithms[3].D", "expected an integer in 1..1000000, got 0"},
+      {{"algorithms.3.kappa=0"}, ".algorithms[3].kappa", "expected a number > 0, got 0"},
+      {{"algorithms.2.c_factor=-1"}, ".algorithms[2].c_factor", "expected a number > 0, got -1"},
+      {{"algorithms.3.threshold_lr=old"}, ".algorithms[3].threshold_lr",
+       "expected one of \"current\", \"lagged\", got \"old\""},
+      {{"algorithms.3.xi=0.5", "algorithms.3.kappa=2"}, ".algorithms[3].xi",
+       "give either \"xi\" or \"kappa\"/\"c_factor\"/\"threshold_lr\", not both (found \"kappa\")"},
+      {{"algorithms.2.xi=0", "algorithms.2.c_factor=1", "algorithms.2.threshold_lr=current"},
+       ".algorithms[2].xi", "not both (found \"c_factor\", \"threshold_lr\")"},
+      {{"algorithms.2.xi=[1,2]"}, ".algorithms[2].xi",
+       "expected a number or D-1 = 9 values (D = 10), got 2 values"},
+      {{"algorithms.3.D=3", "algorithms.3.xi=[1]"}, ".algorithms[3].xi",
+       "D-1 = 2 values (D = 3), got 1 value"},
+      {{"algorithms.3.xi=-1"}, ".algorithms[3].xi", "expected a number >= 0, got -1"},
+      {{"algorithms.3.D=2", "algorithms.3.xi=[-1]"}, ".algorithms[3].xi[0]",
+       "expected a number >= 0, got -1"},
+      {{"algorithms.3.xi=\"big\""}, ".algorithms[3].xi", "expected an array of numbers"},
+      {{"algorithms.3.D=1", "algorithms.3.xi=0.5"}, ".algorithms[3].xi",
+       "xi has D-1 = 0 terms with D = 1"},
+      {{"algorithms.3.h=0.01"}, ".algorithms[3].h", "did you mean \"density\" (the paper's h)?"},
+      {{"algorithms.3.c=1"}, ".algorithms[3].c", "did you mean \"c_factor\""},
+      {{"algorithms.3.densty=0.1"}, ".algorithms[3].densty", "did you mean \"density\"?"},
+  });
+}
+
+TEST(ScenarioParser, NetworkErrors) {
+  expect_all({
+      {{"network.backend=ns3"}, ".network.backend",
+       "the ns-3 backend is not available yet in this version"},
+      {{"network.backend=omnet"}, ".network.backend", "expected one of \"analytic\""},
+      {{"network.bandwidth=fast"}, ".network.bandwidth",
+       "expected a rate like \"1Gbps\" or \"100Mbps\", got \"fast\""},
+      {{"network.bandwidth=1000000000"}, ".network.bandwidth",
+       "expected a rate like \"1Gbps\" or \"100Mbps\", got 1000000000 (a number)"},
+      {{"network.bandwidth=0Gbps"}, ".network.bandwidth", "a rate must be positive"},
+      {{"network.bandwidth=10Gbit"}, ".network.bandwidth", "unknown unit \"Gbit\""},
+      {{"network.latency=soon"}, ".network.latency",
+       "expected a time like \"0.1ms\" or \"5us\", got \"soon\""},
+      {{"network.latency=-1ms"}, ".network.latency", "negative value"},
+      {{"network.latency=0.001"}, ".network.latency", "got 0.001 (a number)"},
+      {{"network.schedule=parallel"}, ".network.schedule",
+       "expected one of \"sequential\", \"concurrent\", got \"parallel\""},
+      {{"network.bandwith=1Gbps"}, ".network.bandwith",
+       "unknown key \"bandwith\"; did you mean \"bandwidth\"?"},
+      {{"network.per_worker=[1]"}, ".network.per_worker", "expected an object keyed by worker index"},
+      {{"network.per_worker.x.bandwidth=1Gbps"}, ".network.per_worker.x",
+       "expected a worker index (a decimal integer such as \"3\") as the key, got \"x\""},
+      {{"network.per_worker.03.bandwidth=1Gbps"}, ".network.per_worker.03",
+       "expected a worker index"},
+      {{"network.per_worker.4.bandwidth=1Gbps"}, ".network.per_worker.4",
+       "worker 4 does not exist: workers is 4 (indices 0..3)"},
+      {{"network.per_worker.3.bandwidth=slow"}, ".network.per_worker.3.bandwidth",
+       "expected a rate like"},
+      {{"network.per_worker.3.latency=1"}, ".network.per_worker.3.latency", "expected a time like"},
+      {{"network.per_worker.3.delay=1ms"}, ".network.per_worker.3.delay", "unknown key \"delay\""},
+      {{"network.per_worker.3=fast"}, ".network.per_worker.3", "expected an object"},
+  });
+}
+
+TEST(ScenarioParser, EveryProblemIsReportedTogether) {
+  // The CLI's example plus one problem of each kind: all are in one error.
+  json doc = base_scenario();
+  for (const char* set : {"workers=0", "train.lr=fast", "network.bandwith=1Gbps",
+                          "network.latency=soon", "algorithms.4={\"name\":\"sasg\",\"label\":"
+                          "\"sasg2\",\"density\":1.5}", "data.batch_size=-2", "model=vgg",
+                          "train.epochs=3", "algorithms.0.density=0.1",
+                          "network.per_worker.2.bandwidth=fast", "data.partition=by_dataset"}) {
+    apply_override(doc, set);
+  }
+  try {
+    parse_scenario(doc, "broken.json");
+    FAIL() << "accepted";
+  } catch (const ScenarioError& e) {
+    const std::vector<ScenarioIssue>& issues = e.issues();
+    for (const char* path : {".workers", ".train.lr", ".network.bandwith", ".network.latency",
+                             ".algorithms[4].density", ".data.batch_size", ".model", ".train",
+                             ".algorithms[0].density", ".network.per_worker.2.bandwidth",
+                             ".data.second"}) {
+      EXPECT_TRUE(has_issue(issues, path, "")) << path << " missing in:\n" << describe(issues);
+    }
+    EXPECT_EQ(issues.size(), 11u) << describe(issues);
+    const std::string what = e.what();
+    EXPECT_EQ(what.rfind("broken.json: 11 problems:\n  ", 0), 0u) << what;
+    EXPECT_NE(what.find("\n  .network.bandwith: unknown key \"bandwith\"; did you mean "
+                        "\"bandwidth\"?"),
+              std::string::npos)
+        << what;
+  }
+}
+
+TEST(ScenarioParser, MissingRequiredKeysAllAtOnce) {
+  const std::vector<ScenarioIssue> issues = issues_of(json::object());
+  EXPECT_TRUE(has_issue(issues, ".name", "missing required key"));
+  EXPECT_TRUE(has_issue(issues, ".data", "missing required key"));
+  EXPECT_TRUE(has_issue(issues, ".train", "missing required key"));
+  EXPECT_TRUE(has_issue(issues, ".algorithms", "missing required key"));
+  EXPECT_EQ(issues.size(), 4u) << describe(issues);
+}
+
+// ---- dataset files ----
+
+json with_dataset(const std::string& dataset, const std::string& path) {
+  json doc = base_scenario();
+  doc["data"].erase("synthetic");
+  doc["data"]["dataset"] = dataset;
+  if (!path.empty()) doc["data"]["path"] = path;
+  return doc;
+}
+
+TEST(ScenarioParser, DataFilesPresentAreAccepted) {
+  TempDir tmp;
+  for (DatasetKind kind : {DatasetKind::kMnist, DatasetKind::kFashionMnist, DatasetKind::kCifar10,
+                           DatasetKind::kCifar100}) {
+    const std::string dir = test::make_dataset(tmp, kind, to_string(kind));
+    const Scenario s = parse_scenario(with_dataset(to_string(kind), dir), "ok.json");
+    EXPECT_EQ(s.data.primary.path, dir);
+    EXPECT_EQ(s.data.primary.kind, kind);
+    EXPECT_EQ(s.data.primary.mean.size(), kind == DatasetKind::kCifar10 || kind == DatasetKind::kCifar100 ? 3u : 1u);
+  }
+}
+
+TEST(ScenarioParser, DefaultMeanAndStdPerDataset) {
+  ParseOptions no_files;
+  no_files.check_data_files = false;
+  auto source = [&](const char* dataset) {
+    return parse_scenario(with_dataset(dataset, ""), "n.json", no_files).data.primary;
+  };
+  EXPECT_EQ(source("mnist").mean, std::vector<double>{0.1307});
+  EXPECT_EQ(source("mnist").std, std::vector<double>{0.3081});
+  EXPECT_EQ(source("fashion-mnist").mean, std::vector<double>{0.2860});
+  EXPECT_EQ(source("fashion-mnist").std, std::vector<double>{0.3530});
+  EXPECT_EQ(source("cifar10").mean, (std::vector<double>{0.4914, 0.4822, 0.4465}));
+  EXPECT_EQ(source("cifar10").std, (std::vector<double>{0.2023, 0.1994, 0.2010}));
+  EXPECT_EQ(source("cifar100").mean, (std::vector<double>{0.5071, 0.4865, 0.4409}));
+  EXPECT_EQ(source("cifar100").std, (std::vector<double>{0.2673, 0.2564, 0.2762}));
+}
+
+TEST(ScenarioParser, DefaultPathsResolveAgainstTheCurrentDirectory) {
+  ParseOptions no_files;
+  no_files.check_data_files = false;
+  const std::string cwd = fs::current_path().string();
+  EXPECT_EQ(parse_scenario(with_dataset("mnist", ""), "n", no_files).data.primary.path,
+            cwd + "/data/mnist");
+  EXPECT_EQ(parse_scenario(with_dataset("cifar10", ""), "n", no_files).data.primary.path,
+            cwd + "/data/cifar10");
+  EXPECT_EQ(parse_scenario(with_dataset("cifar100", ""), "n", no_files).data.primary.path,
+            cwd + "/data/cifar100");
+  EXPECT_EQ(parse_scenario(with_dataset("fashion-mnist", ""), "n", no_files).data.primary.path,
+            "/usr/share/datasets/fashion-mnist");
+  EXPECT_EQ(parse_scenario(with_dataset("mnist", "a/./b/../c/"), "n", no_files).data.primary.path,
+            cwd + "/a/c");
+}
+
+void expect_missing_files(const json& doc, const std::string& path,
+                          const std::vector<std::string>& parts) {
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  ASSERT_EQ(issues.size(), 1u) << describe(issues);
+  EXPECT_EQ(issues[0].path, path);
+  for (const std::string& part : parts) {
+    EXPECT_NE(issues[0].message.find(part), std::string::npos)
+        << "wanted \"" << part << "\" in: " << issues[0].message;
+  }
+}
+
+TEST(ScenarioParser, MissingMnistFilesNameEachFileTheDirectoryAndTheFix) {
+  TempDir tmp;
+  tmp.touch("m/train-images-idx3-ubyte.gz");
+  tmp.touch("m/t10k-labels-idx1-ubyte");
+  expect_missing_files(with_dataset("mnist", tmp.str() + "/m"), ".data.path",
+                       {"missing mnist files in " + tmp.str() + "/m: ",
+                        "train-labels-idx1-ubyte, t10k-images-idx3-ubyte (plain or .gz)",
+                        "run scripts/fetch_mnist.sh, or set data.path to the directory"});
+}
+
+TEST(ScenarioParser, MissingDirectoryIsSaid) {
+  TempDir tmp;
+  expect_missing_files(with_dataset("mnist", tmp.str() + "/none"), ".data.path",
+                       {tmp.str() + "/none (the directory does not exist)",
+                        "train-images-idx3-ubyte, train-labels-idx1-ubyte, "
+                        "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"});
+}
+
+TEST(ScenarioParser, MissingFashionMnistSaysWhichPackage) {
+  TempDir tmp;
+  expect_missing_files(with_dataset("fashion-mnist", tmp.str()), ".data.path",
+                       {"missing fashion-mnist files in " + tmp.str(),
+                        "apt-get install dataset-fashion-mnist"});
+}
+
+TEST(ScenarioParser, MissingCifarSaysWhatToDownloadAndWhere) {
+  TempDir tmp;
+  test::make_dataset(tmp, DatasetKind::kCifar10, "c10");
+  fs::remove(tmp.path() / "c10" / "data_batch_3.bin");
+  expect_missing_files(with_dataset("cifar10", tmp.str() + "/c10"), ".data.path",
+                       {"missing cifar10 file in " + tmp.str() + "/c10: data_batch_3.bin;",
+                        "download the CIFAR-10 binary version",
+                        "put data_batch_1.bin..data_batch_5.bin and test_batch.bin in " +
+                            tmp.str() + "/c10"});
+  expect_missing_files(with_dataset("cifar100", tmp.str()), ".data.path",
+                       {"train.bin, test.bin", "download the CIFAR-100 binary version",
+                        "put train.bin and test.bin in " + tmp.str()});
+}
+
+TEST(ScenarioParser, SecondDatasetFilesAreCheckedUnderByDataset) {
+  TempDir tmp;
+  json doc = base_scenario();
+  apply_override(doc, "data.partition=by_dataset");
+  apply_override(doc, "data.second={\"dataset\":\"mnist\",\"path\":\"" + tmp.str() + "\"}");
+  expect_missing_files(doc, ".data.second.path",
+                       {"missing mnist files in " + tmp.str(), "set data.second.path"});
+  test::make_dataset(tmp, DatasetKind::kMnist, ".");
+  EXPECT_TRUE(issues_of(doc).empty());
+}
+
+TEST(ScenarioParser, MissingFilesInTheDefaultDirectorySaySoAndAreRelativeToTheCurrentOne) {
+  TempDir tmp;
+  std::vector<ScenarioIssue> missing;
+  std::vector<ScenarioIssue> present;
+  {
+    // Restores the working directory even if something below throws.
+    struct CwdGuard {
+      fs::path saved = fs::current_path();
+      ~CwdGuard() { fs::current_path(saved); }
+    } guard;
+    fs::current_path(tmp.path());
+    missing = issues_of(with_dataset("cifar100", ""));
+    test::make_dataset(tmp, DatasetKind::kCifar100, "data/cifar100");
+    present = issues_of(with_dataset("cifar100", ""));
+  }
+  EXPECT_TRUE(has_issue(missing, ".data.path",
+                        "missing cifar100 files in " + tmp.str() +
+                            "/data/cifar100 (the default data.path) (the directory does not exist)"))
+      << describe(missing);
+  EXPECT_TRUE(present.empty()) << describe(present);
+}
+
+TEST(ScenarioParser, DataFileCheckCanBeTurnedOff) {
+  TempDir tmp;
+  ParseOptions no_files;
+  no_files.check_data_files = false;
+  EXPECT_TRUE(issues_of(with_dataset("cifar10", tmp.str() + "/none"), no_files).empty());
+}
+
+// ---- files ----
+
+TEST(ScenarioParser, LoadsFilesAndAppliesOverrides) {
+  TempDir tmp;
+  const fs::path file = tmp.write("s.json", base_scenario().dump(2));
+  const Scenario s = load_scenario(file.string(), {"workers=2", "network.bandwidth=10Mbps"});
+  EXPECT_EQ(s.workers, 2);
+  EXPECT_EQ(s.network.link.rate_bps, 1e7);
+  EXPECT_EQ(s.resolved["network"]["bandwidth"], "10Mbps");
+  EXPECT_THROW(load_scenario(file.string(), {"=3"}), UsageError);
+  try {
+    load_scenario(file.string(), {"workers=-3"});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.source(), file.string());
+    EXPECT_TRUE(has_issue(e.issues(), ".workers", "got -3"));
+  }
+}
+
+void expect_file_error(const std::string& file, const std::string& part) {
+  try {
+    load_scenario(file, {});
+    ADD_FAILURE() << "accepted " << file;
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.source(), file);
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(e.issues()[0].path, "");
+    EXPECT_NE(e.issues()[0].message.find(part), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find(file), std::string::npos) << e.what();
+  }
+}
+
+TEST(ScenarioParser, UnreadableFiles) {
+  TempDir tmp;
+  expect_file_error(tmp.str() + "/nope.json", "cannot read the file: No such file or directory");
+  expect_file_error(tmp.str(), "is a directory, not a scenario file");
+}
+
+TEST(ScenarioParser, JsonSyntaxErrorsSayLineAndColumn) {
+  TempDir tmp;
+  const fs::path file = tmp.write("bad.json", "{\n  \"name\": \"x\",\n  \"workers\": 4,,\n}\n");
+  expect_file_error(file.string(), "not valid JSON: parse error at line 3, column 16");
+  const fs::path empty = tmp.write("empty.json", "");
+  expect_file_error(empty.string(), "not valid JSON");
+}
+
+TEST(ScenarioParser, DuplicateKeysAreReportedWithTheOtherProblems) {
+  TempDir tmp;
+  const fs::path file = tmp.write("dup.json", R"({
+    "name": "dup", "workers": 4,
+    "data": {"dataset": "synthetic", "batch_size": 8, "batch_size": 4,
+             "synthetic": {"train_size": 640}},
+    "train": {"iterations": 10, "lr": 0.05, "lr": 0},
+    "algorithms": ["sgd", {"name": "sasg", "D": 3, "D": 4}]
+  })");
+  try {
+    load_scenario(file.string(), {});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_TRUE(has_issue(e.issues(), ".data.batch_size", "duplicate key \"batch_size\""));
+    EXPECT_TRUE(has_issue(e.issues(), ".algorithms[1].D", "duplicate key \"D\""));
+    EXPECT_TRUE(has_issue(e.issues(), ".train.lr", "duplicate key \"lr\""));
+    EXPECT_TRUE(has_issue(e.issues(), ".train.lr", "expected a number > 0, got 0"));
+    EXPECT_EQ(e.issues().size(), 4u) << describe(e.issues());
+  }
+}
+
+}  // namespace
+}  // namespace sasgsim
