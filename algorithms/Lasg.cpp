@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "algorithms/Scale.h"
+
 namespace sasgsim {
 
 Lasg::Lasg(const AlgorithmOptions& options, int workers,
@@ -51,7 +53,7 @@ WorkerOutcome Lasg::worker_step(int worker, const torch::Tensor& g_new,
   out.threshold = d.threshold;
   out.forced = d.forced;
   if (d.upload) {
-    stored_rows_[static_cast<size_t>(worker)].copy_(g_new).mul_(lr_);
+    scale_into(stored_rows_[static_cast<size_t>(worker)], g_new, lr_);
     has_stored_[static_cast<size_t>(worker)] = 1;
     out.uploaded = true;
     out.values = checker_.numel();

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "algorithms/Scale.h"
+
 namespace sasgsim {
 
 Sasg::Sasg(const AlgorithmOptions& options, int workers,
@@ -71,7 +73,7 @@ WorkerOutcome Sasg::worker_step(int worker, const torch::Tensor& g_new,
   if (d.upload) {
     const auto m = static_cast<size_t>(worker);
     torch::Tensor& e = error_rows_[m];
-    message_.copy_(g_new).mul_(lr_);
+    scale_into(message_, g_new, lr_);
     e.add_(message_);  // e now holds p = lr * g + e
     topk_.select(e, index_rows_[m], value_rows_[m]);
     e.index_fill_(0, index_rows_[m], 0.0f);  // e = p - T_k(p): exactly p off the kept positions

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "algorithms/Scale.h"
+
 namespace sasgsim {
 
 Sgd::Sgd(const AlgorithmOptions& /*options*/, int workers,
@@ -32,7 +34,7 @@ WorkerOutcome Sgd::worker_step(int worker, const torch::Tensor& g_new,
                                const torch::Tensor& /*g_old*/) {
   checker_.worker(worker, g_new, nullptr);
   // The message is the rounded float32 lr * g, as sent; the server adds messages.
-  message_.copy_(g_new).mul_(lr_);
+  scale_into(message_, g_new, lr_);
   aggregate_.add_(message_);
   WorkerOutcome out;
   out.uploaded = true;

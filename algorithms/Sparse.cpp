@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "algorithms/Scale.h"
+
 namespace sasgsim {
 
 Sparse::Sparse(const AlgorithmOptions& options, int workers,
@@ -42,7 +44,7 @@ WorkerOutcome Sparse::worker_step(int worker, const torch::Tensor& g_new,
                                   const torch::Tensor& /*g_old*/) {
   checker_.worker(worker, g_new, nullptr);
   torch::Tensor& e = error_rows_[static_cast<size_t>(worker)];
-  message_.copy_(g_new).mul_(lr_);
+  scale_into(message_, g_new, lr_);
   e.add_(message_);  // e now holds p = lr * g + e
   topk_.select(e, indices_, values_);
   e.index_fill_(0, indices_, 0.0f);  // e = p - T_k(p): exactly p off the kept positions

@@ -1,8 +1,8 @@
 // The top-k operator T_k of SPEC-algorithms.md: keep the entries of largest absolute value,
 // zero the rest, no rescaling. Per tensor (default): k_l = max(1, floor(h * n_l)) in each
 // parameter slice; global: k = max(1, floor(h * n)) over the flattened vector.
-// Selection: on the CPU, TopKCpu (exact; ties to the smaller position; positions ascending
-// within a slice); on other devices torch::topk(|p|, k, 0, largest, unsorted).
+// Selection: on the CPU, TopKCpu (exact; ties to the smaller position); on other devices
+// torch::topk(|p|, k, 0, largest, unsorted).
 #pragma once
 
 #include <cstdint>

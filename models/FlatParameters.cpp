@@ -51,8 +51,25 @@ FlatParameters::FlatParameters(torch::nn::Module& module) {
     // A defined .grad() makes AccumulateGrad add into it in place (first-order backward),
     // so every backward pass lands in grads_.
     p.mutable_grad() = grads_.narrow(0, s.offset, s.numel).view(p.sizes());
+    params_.push_back(p);
   }
   check_bound(module);
+}
+
+void FlatParameters::view_values_of(const torch::Tensor& source) {
+  if (!source.defined() || source.scalar_type() != torch::kFloat32 || source.dim() != 1 ||
+      source.numel() != values_.numel() || source.device() != values_.device() ||
+      !source.is_contiguous()) {
+    fail("view_values_of needs a contiguous float32 [" + std::to_string(values_.numel()) +
+         "] tensor on " + values_.device().str());
+  }
+  if (source.data_ptr<float>() == values_.data_ptr<float>()) return;
+  torch::NoGradGuard no_grad;
+  for (size_t i = 0; i < slices_.size(); ++i) {
+    const TensorSlice& s = slices_[i];
+    params_[i].set_data(source.narrow(0, s.offset, s.numel).view(params_[i].sizes()));
+  }
+  values_ = source;
 }
 
 void FlatParameters::check_bound(const torch::nn::Module& module) const {

@@ -29,6 +29,10 @@ class FlatParameters {
   const torch::Tensor& grads() const { return grads_; }    // [numel], float32
   const std::vector<TensorSlice>& slices() const { return slices_; }
   int64_t numel() const { return values_.numel(); }
+  // Points every parameter at the matching slice of `source` (float32 [numel()] on the same
+  // device) without copying; values() is then `source`. For a scratch model that evaluates
+  // gradients at stored parameters: `source` must stay alive and unchanged while in use.
+  void view_values_of(const torch::Tensor& source);
   // Sets every gradient to zero (one kernel) before a fresh backward pass.
   void zero_grads() { grads_.zero_(); }
   // Throws std::logic_error unless every parameter of `module` and its .grad() are still the
@@ -40,6 +44,7 @@ class FlatParameters {
   torch::Tensor values_;
   torch::Tensor grads_;
   std::vector<TensorSlice> slices_;
+  std::vector<torch::Tensor> params_;  // the module's parameters, in slice order
 };
 
 }  // namespace sasgsim

@@ -1,5 +1,7 @@
 #include "sim/runtime/ScenarioRunner.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -74,6 +76,12 @@ int configure_threads(int requested) {
   // too small to split, and extra threads contend with OpenBLAS's own (bench/RESULTS.md).
   const int threads = requested > 0 ? requested : 1;
   torch::set_num_threads(threads);
+  // OpenBLAS (Debian's libopenblas0-pthread behind LibTorch) keeps its own thread pool, which
+  // would otherwise spin on the cores LibTorch uses; it is set only when that library is loaded.
+  using SetThreads = void (*)(int);
+  if (auto set_blas = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"))) {
+    set_blas(threads);
+  }
   return threads;
 }
 

@@ -166,10 +166,7 @@ RunSummary Trainer::run() {
       ++losses_in_window;
       torch::Tensor g_old;
       if (algorithm->needs_old_gradient(m)) {
-        {
-          torch::NoGradGuard no_grad;
-          flat_hat.values().copy_(algorithm->theta_hat(m));
-        }
+        flat_hat.view_values_of(algorithm->theta_hat(m));  // no copy: a view of theta_hat_m
         compute_gradient(*scratch, flat_hat, batch);
         g_old = flat_hat.grads();
       }

@@ -178,6 +178,29 @@ TEST(Lasg, XiFormWeightsEachStepByItsAge) {
   EXPECT_EQ(lasg.worker_step(0, vec({0, 0}), vec({0, 0})).threshold, 16.5);
 }
 
+TEST(Lasg, XiFormWithThreeTermsFollowsTheRingOfSteps) {
+  // D = 4, M = 1, lr = 0.5: warm-up steps 0.5 * g have squared norms 1, 4, 9, 16.
+  AlgorithmOptions o = lasg_options(4);
+  o.xi = {1.0, 0.5, 0.25};
+  Lasg lasg(o, 1, kSlices, torch::kCPU);
+  torch::Tensor theta = torch::zeros({2});
+  const std::vector<torch::Tensor> g{vec({2, 0}), vec({4, 0}), vec({0, 6}), vec({8, 0})};
+  for (int64_t t = 0; t < 4; ++t) {
+    lasg.begin_iteration(context(t, 0.5, theta));
+    lasg.worker_step(0, g[static_cast<size_t>(t)], torch::Tensor());
+    lasg.server_step(theta);
+  }
+  // t = 4: (1 * 16 + 0.5 * 9 + 0.25 * 4) / (0.25 * 1) = 86. Uploads 0.5 * (20, 0): step 100.
+  lasg.begin_iteration(context(4, 0.5, theta));
+  const WorkerOutcome w4 = lasg.worker_step(0, vec({20, 0}), vec({0, 0}));
+  EXPECT_EQ(w4.threshold, 86.0);
+  EXPECT_TRUE(w4.uploaded);
+  lasg.server_step(theta);
+  // t = 5: (1 * 100 + 0.5 * 16 + 0.25 * 9) / 0.25 = 441.
+  lasg.begin_iteration(context(5, 0.5, theta));
+  EXPECT_EQ(lasg.worker_step(0, vec({0, 0}), vec({0, 0})).threshold, 441.0);
+}
+
 TEST(Lasg, ForcedUploadOnceTauExceedsDAndStaleVectorsAreReused) {
   // D = 2, M = 1, g_new == g_old after warm-up, so LHS = 0 never exceeds thr and only the
   // delay bound makes the worker upload. Warm-up leaves tau at 0, so the first forced upload

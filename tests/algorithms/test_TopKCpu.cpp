@@ -26,6 +26,7 @@ std::vector<int64_t> select(const std::vector<float>& p, int64_t k) {
   TopKCpu topk;
   std::vector<int64_t> out(static_cast<size_t>(k), -1);
   topk.select(p.data(), static_cast<int64_t>(p.size()), k, out.data());
+  std::sort(out.begin(), out.end());  // the order of the positions is unspecified
   return out;
 }
 

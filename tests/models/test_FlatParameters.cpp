@@ -145,5 +145,34 @@ TEST(FlatParameters, RejectsNonFloatParametersAndEmptyModules) {
   EXPECT_THROW(FlatParameters{empty}, std::logic_error);
 }
 
+TEST(FlatParameters, ViewValuesOfEvaluatesAtOtherParametersWithoutCopying) {
+  torch::manual_seed(1);
+  Fc512 model({1, 28, 28}, 10);
+  FlatParameters flat(model);
+  torch::manual_seed(2);
+  Fc512 reference({1, 28, 28}, 10);
+  FlatParameters reference_flat(reference);
+  // A stored parameter vector (e.g. theta_hat): the reference model's values.
+  const torch::Tensor stored = reference_flat.values().clone();
+
+  flat.view_values_of(stored);
+  EXPECT_EQ(flat.values().data_ptr<float>(), stored.data_ptr<float>());
+  EXPECT_NO_THROW(flat.check_bound(model));
+  torch::NoGradGuard no_grad;
+  const torch::Tensor x = torch::randn({3, 1, 28, 28});
+  EXPECT_TRUE(torch::equal(model.forward(x), reference.forward(x)));
+  {
+    torch::GradMode::set_enabled(true);
+    flat.zero_grads();
+    reference_flat.zero_grads();
+    backward_once(model, 5);
+    backward_once(reference, 5);
+    torch::GradMode::set_enabled(false);
+  }
+  EXPECT_TRUE(torch::equal(flat.grads(), reference_flat.grads()));
+  EXPECT_TRUE(torch::equal(stored, reference_flat.values())) << "the view must not be written";
+  EXPECT_THROW(flat.view_values_of(torch::zeros({7})), std::logic_error);
+}
+
 }  // namespace
 }  // namespace sasgsim
