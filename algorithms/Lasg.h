@@ -8,38 +8,26 @@
 
 #include <torch/types.h>
 
-#include "algorithms/Algorithm.h"
-#include "algorithms/LazyRule.h"
-#include "algorithms/StepChecker.h"
+#include "algorithms/LazyAlgorithm.h"
 
 namespace sasgsim {
 
-class Lasg : public Algorithm {
+class Lasg : public LazyAlgorithm {
  public:
   Lasg(const AlgorithmOptions& options, int workers, const std::vector<TensorSlice>& slices,
        torch::Device device);
 
-  void begin_iteration(const IterationContext& ctx) override;
-  bool needs_old_gradient(int worker) const override;  // iff t >= D
-  const torch::Tensor& theta_hat(int worker) const override;
-  WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
-                            const torch::Tensor& g_old) override;
-  void server_step(torch::Tensor& theta) override;
   // 4n bytes per worker whose vector the server holds (M * 4n after iteration 0).
   int64_t server_memory_bytes() const override;
-
-  int64_t tau(int worker) const;
   // The server's stored lr * g for `worker`, flat [n] (zeros before its first upload).
   const torch::Tensor& stored(int worker) const;
 
  private:
-  StepChecker checker_;
-  LazyRule rule_;
-  double lr_ = 0.0;
+  void store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& out) override;
+  void sum_stored(torch::Tensor& aggregate) override;
+
   torch::Tensor stored_;                  // [M, n]
   std::vector<torch::Tensor> stored_rows_;
-  std::vector<char> has_stored_;
-  torch::Tensor aggregate_;               // [n]
 };
 
 }  // namespace sasgsim

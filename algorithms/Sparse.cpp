@@ -45,9 +45,7 @@ WorkerOutcome Sparse::worker_step(int worker, const torch::Tensor& g_new,
   checker_.worker(worker, g_new, nullptr);
   torch::Tensor& e = error_rows_[static_cast<size_t>(worker)];
   scale_into(message_, g_new, lr_);
-  e.add_(message_);  // e now holds p = lr * g + e
-  topk_.select(e, indices_, values_);
-  e.index_fill_(0, indices_, 0.0f);  // e = p - T_k(p): exactly p off the kept positions
+  topk_.select_with_feedback(e, message_, indices_, values_);
   aggregate_.index_add_(0, indices_, values_);
   WorkerOutcome out;
   out.uploaded = true;

@@ -96,4 +96,11 @@ void TopK::select(const torch::Tensor& p, const torch::Tensor& indices,
   torch::index_select_out(out, p, 0, indices);
 }
 
+void TopK::select_with_feedback(torch::Tensor& e, const torch::Tensor& message,
+                                const torch::Tensor& indices, const torch::Tensor& values) {
+  e.add_(message);
+  select(e, indices, values);
+  e.index_fill_(0, indices, 0.0f);  // exactly p off the kept positions
+}
+
 }  // namespace sasgsim

@@ -36,6 +36,11 @@ class TopK {
   void select(const torch::Tensor& p, const torch::Tensor& indices, const torch::Tensor& values);
   // (Not const: the CPU path reuses its scratch buffers.)
 
+  // Error feedback (Sparse, SASG): e <- p = e + message; T_k(p) into indices/values;
+  // e <- p - T_k(p), i.e. p with the kept positions zeroed.
+  void select_with_feedback(torch::Tensor& e, const torch::Tensor& message,
+                            const torch::Tensor& indices, const torch::Tensor& values);
+
  private:
   struct Part {
     int64_t offset;      // first entry of the part in p

@@ -1,0 +1,53 @@
+// What LASG and SASG share: the call-order checks, the WK2 rule (LazyRule) that decides
+// whether a worker uploads, and the server's reuse of every worker's last stored vector.
+// Subclasses decide what an upload sends and how the stored vectors are summed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "algorithms/Algorithm.h"
+#include "algorithms/LazyRule.h"
+#include "algorithms/StepChecker.h"
+
+namespace sasgsim {
+
+class LazyAlgorithm : public Algorithm {
+ public:
+  void begin_iteration(const IterationContext& ctx) override;
+  bool needs_old_gradient(int worker) const override;  // iff t >= D
+  const torch::Tensor& theta_hat(int worker) const override;
+  // Applies the rule; on upload calls store_upload(), on skip sends nothing.
+  WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
+                            const torch::Tensor& g_old) override;
+  // theta <- theta - sum_m stored_m (workers in order), then records the parameter step.
+  void server_step(torch::Tensor& theta) override;
+
+  int64_t tau(int worker) const;
+
+ protected:
+  LazyAlgorithm(const char* name, const AlgorithmOptions& options, int workers,
+                const std::vector<TensorSlice>& slices, torch::Device device);
+
+  // Builds and stores worker m's upload from g_new (lr in lr()); fills out.values and
+  // out.payload_bytes.
+  virtual void store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& out) = 0;
+  // aggregate = sum over workers (0, 1, ... in order) of the stored vectors.
+  virtual void sum_stored(torch::Tensor& aggregate) = 0;
+
+  double lr() const { return lr_; }
+  // Workers whose vector the server holds (all of them after the first iteration).
+  int64_t workers_stored() const;
+
+  StepChecker checker_;
+
+ private:
+  LazyRule rule_;
+  double lr_ = 0.0;
+  std::vector<char> has_stored_;
+  torch::Tensor aggregate_;  // [n]
+};
+
+}  // namespace sasgsim
