@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 #include <sstream>
 #include <stdexcept>
 #include <vector>
@@ -127,6 +128,11 @@ RunSummary Trainer::run() {
   summary.target_accuracy = train.target_accuracy;
 
   const std::string dir = settings_.out_dir;
+  // Results of an earlier run in the same directory must not pass for this run's: summary.json
+  // marks a finished run, so it goes first.
+  for (const char* stale : {"summary.json", "metrics.csv", "uploads.csv"}) {
+    std::filesystem::remove(std::filesystem::path(dir) / stale);
+  }
   AtomicFile uploads_file(dir + "/uploads.csv");
   std::ostream& uploads_out = uploads_file.stream();
   uploads_out << csv_header(columns::kUploads);

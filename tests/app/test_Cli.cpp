@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -195,6 +196,21 @@ TEST_F(CliTest, SameScenarioAndSeedGiveByteIdenticalMetrics) {
     }
   }
   EXPECT_FALSE(fs::exists(dir_ / "a" / "sgd")) << "--only must skip other algorithms";
+}
+
+TEST_F(CliTest, RerunInSameDirectoryReplacesEarlierResults) {
+  const fs::path file = write_json("tiny.json", synthetic_scenario());
+  const fs::path out = dir_ / "same";
+  ASSERT_EQ(run("run " + file.string() + " -q --only sgd --out " + out.string()).exit_code, 0);
+  ASSERT_TRUE(fs::exists(out / "sgd" / "summary.json"));
+  // A second, shorter run into the same directory replaces every file of the first.
+  CommandResult r = run("run " + file.string() + " -q --only sgd --set workers=2 " +
+                        "--set train.iterations=3 --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  nlohmann::json summary = nlohmann::json::parse(slurp(out / "sgd" / "summary.json"));
+  EXPECT_EQ(summary["iterations"], 3);
+  const std::string metrics = slurp(out / "sgd" / "metrics.csv");
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 2) << metrics;  // header + 1 row
 }
 
 TEST_F(CliTest, SetOverridesAndOnlyErrors) {
