@@ -64,6 +64,11 @@ constexpr int64_t kUploadHeaderBytes = 16;
 constexpr int64_t kValueBytes = 4;
 constexpr int64_t kIndexBytes = 4;
 
+// Size of a dense message of `numel` values (a dense upload, or the model the server sends).
+constexpr int64_t dense_payload_bytes(int64_t numel) {
+  return kUploadHeaderBytes + kValueBytes * numel;
+}
+
 // Builds the algorithm for M workers over a model whose parameters are described by `slices`,
 // with buffers on `device`. Options are already validated by the scenario parser; invariants
 // are still checked.

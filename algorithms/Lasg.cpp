@@ -22,7 +22,7 @@ const torch::Tensor& Lasg::stored(int worker) const {
 void Lasg::store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& out) {
   scale_into(stored_rows_[static_cast<size_t>(worker)], g_new, lr());
   out.values = checker_.numel();
-  out.payload_bytes = kUploadHeaderBytes + kValueBytes * checker_.numel();
+  out.payload_bytes = dense_payload_bytes(checker_.numel());
 }
 
 void Lasg::sum_stored(torch::Tensor& aggregate) {

@@ -39,7 +39,7 @@ WorkerOutcome Sgd::worker_step(int worker, const torch::Tensor& g_new,
   WorkerOutcome out;
   out.uploaded = true;
   out.values = checker_.numel();
-  out.payload_bytes = kUploadHeaderBytes + kValueBytes * checker_.numel();
+  out.payload_bytes = dense_payload_bytes(checker_.numel());
   return out;
 }
 

@@ -9,6 +9,7 @@
 #include <c10/util/Exception.h>
 #include <fmt/format.h>
 
+#include "sim/net/Network.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/ScenarioParser.h"
@@ -59,12 +60,21 @@ void print_results(const ScenarioResult& result) {
   std::printf("results: %s\n", result.out_dir.c_str());
 }
 
+// Parses and validates a scenario, including the network settings only ns-3 can check.
+Scenario load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides) {
+  Scenario s = load_scenario(file, overrides);
+  if (std::vector<ScenarioIssue> issues = check_network(s.network); !issues.empty()) {
+    throw ScenarioError(file, std::move(issues));
+  }
+  return s;
+}
+
 int command_validate(const std::vector<std::string>& files,
                      const std::vector<std::string>& overrides) {
   int failed = 0;
   for (const std::string& file : files) {
     try {
-      Scenario s = load_scenario(file, overrides);
+      Scenario s = load_checked_scenario(file, overrides);
       std::printf("%s: ok (scenario \"%s\", %zu algorithm%s)\n", file.c_str(), s.name.c_str(),
                   s.algorithms.size(), s.algorithms.size() == 1 ? "" : "s");
     } catch (const ScenarioError& e) {
@@ -122,7 +132,7 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (*validate) return command_validate(validate_files, validate_overrides);
-    Scenario scenario = load_scenario(scenario_file, overrides);
+    Scenario scenario = load_checked_scenario(scenario_file, overrides);
     RunRequest request;
     request.out_dir = out_dir;
     request.only = split_list(only);

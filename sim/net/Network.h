@@ -7,6 +7,9 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "sim/scenario/Errors.h"
 #include "sim/scenario/Scenario.h"
 
 namespace sasgsim {
@@ -35,10 +38,24 @@ class Network {
   // Simulates one iteration's uploads. Uploads are given in worker order, each worker at most once.
   virtual TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) = 0;
   virtual std::string name() const = 0;
+  // What the backend has to say about the run so far (link traffic, utilisation, drops,
+  // how the results were produced), for summary.json. Deterministic: no wall-clock figures.
+  virtual nlohmann::json summary() const = 0;
 };
 
-// Builds the backend the scenario names, for `workers` workers.
-std::unique_ptr<Network> make_network(const NetworkOptions& options, int workers);
+// What a backend needs beyond the scenario's network section.
+struct NetworkSetup {
+  int workers = 1;              // M
+  int64_t model_bytes = 0;      // the dense model message the downlink sends to every worker
+  uint64_t seed = 42;           // the scenario's seed
+};
+
+// Builds the backend the scenario names.
+std::unique_ptr<Network> make_network(const NetworkOptions& options, const NetworkSetup& setup);
+
+// Problems with the scenario's network settings that only the network library can see
+// (ns-3 names and values), each with its JSON path; empty when the settings are usable.
+std::vector<ScenarioIssue> check_network(const NetworkOptions& options);
 
 // The version string of the linked ns-3 library (e.g. "ns-3.37").
 std::string ns3_version();

@@ -11,6 +11,8 @@
 #include <torch/torch.h>
 #include <torch/version.h>
 
+#include "algorithms/Algorithm.h"
+#include "models/Model.h"
 #include "sim/data/TrainingData.h"
 #include "sim/metrics/AtomicFile.h"
 #include "sim/net/Network.h"
@@ -86,6 +88,9 @@ int configure_threads(int requested) {
 }
 
 ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request) {
+  if (std::vector<ScenarioIssue> issues = check_network(scenario.network); !issues.empty()) {
+    throw ScenarioError("scenario \"" + scenario.name + "\"", std::move(issues));
+  }
   const std::vector<const AlgorithmOptions*> chosen = select_algorithms(scenario, request.only);
   const torch::Device device = resolve_device(scenario.device);
   const int threads = configure_threads(scenario.threads);
@@ -109,7 +114,16 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
                                  *scenario.train.epochs, per_epoch));
   }
 
-  std::unique_ptr<Network> network = make_network(scenario.network, scenario.workers);
+  // The downlink sends the dense model: its size comes from the model's parameter count.
+  int64_t parameters = 0;
+  for (const torch::Tensor& p :
+       make_model(scenario.model, data.input_shape(), data.classes())->parameters()) {
+    parameters += p.numel();
+  }
+  NetworkSetup network_setup;
+  network_setup.workers = scenario.workers;
+  network_setup.model_bytes = dense_payload_bytes(parameters);
+  network_setup.seed = scenario.seed;
 
   nlohmann::json manifest = {
       {"scenario", scenario.resolved},
@@ -122,7 +136,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
       {"iterations_per_epoch", per_epoch},
       {"train_size", data.train_size()},
       {"test_size", data.test().size()},
-      {"network_backend", network->name()},
+      {"network_backend", to_string(scenario.network.backend)},
       {"command", request.command_line},
       {"started_utc", utc_now()},
       {"algorithms", nlohmann::json::array()},
@@ -133,6 +147,7 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
   write_file_atomically(manifest_path, manifest.dump(2) + "\n");
 
   nlohmann::json host_seconds = nlohmann::json::object();
+  nlohmann::json network_host_seconds = nlohmann::json::object();
   for (size_t i = 0; i < chosen.size(); ++i) {
     const AlgorithmOptions& a = *chosen[i];
     TrainerSettings settings;
@@ -143,11 +158,15 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
     settings.progress_label =
         fmt::format("[{}] {} ({}/{})", scenario.name, a.label, i + 1, chosen.size());
     settings.quiet = request.quiet;
+    // A fresh network per algorithm: its results do not depend on which ran before it.
+    std::unique_ptr<Network> network = make_network(scenario.network, network_setup);
     Trainer trainer(scenario, a, data, *network, settings);
     result.runs.push_back(trainer.run());
     host_seconds[a.label] = result.runs.back().host_seconds;
+    network_host_seconds[a.label] = result.runs.back().network_host_seconds;
   }
   manifest["host_seconds"] = host_seconds;
+  manifest["network_host_seconds"] = network_host_seconds;
   manifest["finished_utc"] = utc_now();
   manifest["complete"] = true;
   write_file_atomically(manifest_path, manifest.dump(2) + "\n");

@@ -67,6 +67,7 @@ nlohmann::json RunSummary::to_json() const {
       {"server_memory_bytes", server_memory_bytes},
       {"max_server_memory_bytes", max_server_memory_bytes},
   };
+  j["network"] = network;
   j["target_accuracy"] = target_accuracy ? nlohmann::json(*target_accuracy) : nlohmann::json();
   const bool reached = at_target.has_value();
   auto field = [&](auto getter) {
@@ -188,7 +189,10 @@ RunSummary Trainer::run() {
       }
     }
 
+    const auto network_start = std::chrono::steady_clock::now();
     const TransferResult timing = network_.transfer(t, uploads);
+    summary.network_host_seconds +=
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - network_start).count();
     if (timing.finish_s.size() != uploads.size()) {
       throw std::logic_error("network backend returned the wrong number of finish times");
     }
@@ -249,6 +253,7 @@ RunSummary Trainer::run() {
 
   summary.total = counters;
   summary.server_memory_bytes = algorithm->server_memory_bytes();
+  summary.network = network_.summary();
   uploads_file.commit();
   write_file_atomically(dir + "/summary.json", summary.to_json().dump(2) + "\n");
   summary.host_seconds =

@@ -41,6 +41,8 @@ struct RunSummary {
   std::optional<double> target_accuracy;
   std::optional<Counters> at_target;    // first evaluation reaching the target
   double host_seconds = 0.0;            // wall-clock time of this process (not simulated)
+  double network_host_seconds = 0.0;    // part of host_seconds spent in the network backend
+  nlohmann::json network;               // the network backend's summary (links, drops, mode)
   nlohmann::json to_json() const;       // summary.json (host_seconds excluded: deterministic)
 };
 

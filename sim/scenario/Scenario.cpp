@@ -55,6 +55,23 @@ const char* to_string(AlgorithmKind v) {
 const char* to_string(NetworkBackendKind v) {
   switch (v) {
     case NetworkBackendKind::kAnalytic: return "analytic";
+    case NetworkBackendKind::kNs3: return "ns3";
+  }
+  return "?";
+}
+
+const char* to_string(FidelityKind v) {
+  switch (v) {
+    case FidelityKind::kMemo: return "memo";
+    case FidelityKind::kExact: return "exact";
+  }
+  return "?";
+}
+
+const char* to_string(TopologyKind v) {
+  switch (v) {
+    case TopologyKind::kDirect: return "direct";
+    case TopologyKind::kSwitch: return "switch";
   }
   return "?";
 }

@@ -17,7 +17,12 @@ enum class DatasetKind { kMnist, kFashionMnist, kCifar10, kCifar100, kSynthetic 
 enum class PartitionKind { kIid, kByDataset, kDirichlet };
 enum class ModelKind { kFc512, kResnet18, kCnn };
 enum class AlgorithmKind { kSgd, kSparse, kLasg, kSasg };
-enum class NetworkBackendKind { kAnalytic };
+enum class NetworkBackendKind { kAnalytic, kNs3 };
+// ns3 backend: one continuous simulation of every iteration, or each distinct upload pattern
+// simulated once in a warmed-up network and reused.
+enum class FidelityKind { kMemo, kExact };
+// Workers linked straight to the server, or through one switch and a server access link.
+enum class TopologyKind { kDirect, kSwitch };
 enum class ScheduleKind { kSequential, kConcurrent };
 enum class LrScheduleKind { kConstant, kStep };
 // Which learning rate enters the LASG/SASG threshold constant c = c_factor * lr * M^2.
@@ -32,6 +37,8 @@ const char* to_string(ModelKind v);
 const char* to_string(AlgorithmKind v);
 const char* to_string(NetworkBackendKind v);
 const char* to_string(ScheduleKind v);
+const char* to_string(FidelityKind v);
+const char* to_string(TopologyKind v);
 const char* to_string(LrScheduleKind v);
 const char* to_string(ThresholdLrKind v);
 const char* to_string(TopkScope v);
@@ -102,15 +109,39 @@ struct AlgorithmOptions {
 };
 
 struct LinkOptions {
-  double rate_bps = 1e9;      // uplink rate, bits per second
+  double rate_bps = 1e9;      // link rate, bits per second (each direction; links are full duplex)
   double latency_s = 1e-4;    // one-way propagation latency, seconds
 };
 
+// TCP settings of the ns3 backend's persistent worker-server connections.
+struct TransportOptions {
+  // ns-3 congestion control TypeId name without the "ns3::" prefix (e.g. "TcpCubic");
+  // empty = ns-3's default (TcpCubic in ns-3.37).
+  std::string congestion_control;
+  int64_t segment_size_bytes = 1448;      // TCP MSS: 1500-byte MTU minus IP, TCP and timestamps
+  int64_t send_buffer_bytes = 131072;     // TCP send buffer of every socket (ns-3's default)
+  int64_t receive_buffer_bytes = 131072;  // TCP receive buffer of every socket (ns-3's default)
+};
+
 struct NetworkOptions {
-  NetworkBackendKind backend = NetworkBackendKind::kAnalytic;
+  NetworkBackendKind backend = NetworkBackendKind::kNs3;
+  FidelityKind fidelity = FidelityKind::kMemo;  // ns3 only
   ScheduleKind schedule = ScheduleKind::kSequential;
-  LinkOptions link;                      // every worker's uplink unless overridden
-  std::map<int, LinkOptions> per_worker; // worker index -> its uplink
+  LinkOptions link;                      // every worker's link unless overridden
+  std::map<int, LinkOptions> per_worker; // worker index -> its link
+  TopologyKind topology = TopologyKind::kDirect;
+  // switch topology: the link between the switch and the server, shared by all workers.
+  // Default: rate = link.rate_bps, latency 0 (so a worker's path latency is its own link's).
+  LinkOptions server_link{1e9, 0.0};
+  // After the uploads, the server sends the dense model (model_payload_bytes) to every worker
+  // at once; the iteration's communication time then ends at the last worker's delivery.
+  bool downlink = false;
+  TransportOptions transport;            // ns3 only
+  int64_t queue_packets = 100;           // ns3: drop-tail queue of every interface, packets
+  int64_t memo_warmup = 2;               // ns3 memo: runs of a pattern before the measured one
+  // ns3: raw attribute defaults, name -> value, applied with ns3::Config::SetDefault after
+  // sasgsim's own settings (e.g. {"ns3::TcpSocketBase::MinRto": "200ms"}).
+  std::map<std::string, std::string> ns3_attributes;
   LinkOptions link_of(int worker) const {
     auto it = per_worker.find(worker);
     return it == per_worker.end() ? link : it->second;

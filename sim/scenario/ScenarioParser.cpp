@@ -40,18 +40,15 @@ constexpr ThresholdLrKind kThresholdLrKinds[] = {ThresholdLrKind::kCurrent,
                                                  ThresholdLrKind::kLagged};
 constexpr TopkScope kTopkScopes[] = {TopkScope::kPerTensor, TopkScope::kGlobal};
 
-// Network backends by scenario name. A backend that this build cannot run yet is listed
-// with the reason, so that the message says so instead of "unknown value".
-struct BackendName {
-  const char* name;
-  std::optional<NetworkBackendKind> kind;
-  const char* unavailable;
-};
-const BackendName kBackends[] = {
-    {"analytic", NetworkBackendKind::kAnalytic, nullptr},
-    {"ns3", std::nullopt,
-     "the ns-3 backend is not available yet in this version of sasgsim; use \"analytic\""},
-};
+constexpr NetworkBackendKind kBackendKinds[] = {NetworkBackendKind::kNs3,
+                                               NetworkBackendKind::kAnalytic};
+constexpr FidelityKind kFidelityKinds[] = {FidelityKind::kMemo, FidelityKind::kExact};
+constexpr TopologyKind kTopologyKinds[] = {TopologyKind::kDirect, TopologyKind::kSwitch};
+
+// ns-3 holds socket buffer and queue sizes in 32 bits: larger values are rejected here rather
+// than truncated there.
+constexpr int64_t kMaxUint32 = 4294967295;
+constexpr int64_t kMaxSegmentBytes = 65000;
 
 template <typename Enum, size_t N>
 std::vector<std::string> names_of(const Enum (&values)[N]) {
@@ -91,6 +88,36 @@ bool is_safe_name(const std::string& s) {
 }
 
 const char* kSafeNameRule = "letters, digits, '_', '.' and '-' only (it names a directory)";
+
+bool is_ascii_alnum(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool is_identifier(const std::string& s) {
+  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
+  return std::all_of(s.begin(), s.end(), [](char c) { return is_ascii_alnum(c) || c == '_'; });
+}
+
+// "TcpCubic": an ns-3 congestion control TypeId name without "ns3::". Whether ns-3 has it is
+// checked by the network library, which can ask ns-3.
+bool is_congestion_control_name(const std::string& s) {
+  return s.size() > 3 && s.compare(0, 3, "Tcp") == 0 &&
+         std::all_of(s.begin() + 3, s.end(), is_ascii_alnum);
+}
+
+// "ns3::TcpSocketBase::MinRto": "ns3", the type (possibly in a nested namespace, as in
+// "ns3::olsr::RoutingProtocol") and the attribute, each an identifier.
+bool is_attribute_name(const std::string& s) {
+  std::vector<std::string> parts;
+  for (size_t start = 0;;) {
+    const size_t sep = s.find("::", start);
+    parts.push_back(s.substr(start, sep == std::string::npos ? std::string::npos : sep - start));
+    if (sep == std::string::npos) break;
+    start = sep + 2;
+  }
+  return parts.size() >= 3 && parts[0] == "ns3" &&
+         std::all_of(parts.begin(), parts.end(), is_identifier);
+}
 
 // What the scenario schema knows about each dataset.
 struct DatasetFacts {
@@ -151,7 +178,9 @@ std::map<std::string, std::string> root_hints() {
                           "eval_batch_size", "target_accuracy", "target_top5"}) {
     hints[key] = "did you mean " + json_quoted(std::string("train.") + key) + "?";
   }
-  for (const char* key : {"backend", "bandwidth", "latency", "schedule", "per_worker"}) {
+  for (const char* key : {"backend", "fidelity", "bandwidth", "latency", "schedule", "per_worker",
+                          "topology", "server_link", "downlink", "transport", "queue_packets",
+                          "memo_warmup", "ns3_attributes"}) {
     hints[key] = "did you mean " + json_quoted(std::string("network.") + key) + "?";
   }
   for (const char* key : {"density", "topk_scope", "D", "kappa", "c_factor", "threshold_lr",
@@ -186,6 +215,28 @@ std::map<std::string, std::string> algorithm_hints() {
           {"type", "did you mean \"name\"?"}};
 }
 
+std::map<std::string, std::string> network_hints() {
+  std::map<std::string, std::string> hints;
+  for (const char* key : {"congestion_control", "segment_size", "send_buffer", "receive_buffer"}) {
+    hints[key] = "did you mean " + json_quoted(std::string("transport.") + key) + "?";
+  }
+  hints["mss"] = "did you mean \"transport.segment_size\" (the TCP MSS)?";
+  hints["attributes"] = "did you mean \"ns3_attributes\"?";
+  hints["queue_size"] = "did you mean \"queue_packets\" (the queue length in packets)?";
+  hints["warmup"] = "did you mean \"memo_warmup\"?";
+  hints["delay"] = "did you mean \"latency\"?";
+  hints["rate"] = "did you mean \"bandwidth\"?";
+  return hints;
+}
+
+std::map<std::string, std::string> transport_hints() {
+  return {{"mss", "did you mean \"segment_size\" (the TCP MSS)?"},
+          {"SegmentSize", "did you mean \"segment_size\" (ns-3's SegmentSize)?"},
+          {"SndBufSize", "did you mean \"send_buffer\" (ns-3's SndBufSize)?"},
+          {"RcvBufSize", "did you mean \"receive_buffer\" (ns-3's RcvBufSize)?"},
+          {"SocketType", "did you mean \"congestion_control\" (ns-3's TcpL4Protocol::SocketType)?"}};
+}
+
 class Parser {
  public:
   Parser(const ParseOptions& options, std::vector<ScenarioIssue>& issues)
@@ -207,6 +258,8 @@ class Parser {
   void parse_algorithms(const json& value);
   std::optional<AlgorithmOptions> parse_algorithm(const json& value, const std::string& path);
   void parse_network(const json& value);
+  void parse_transport(const json& value, const std::string& path);
+  void parse_ns3_attributes(const json& value, const std::string& path);
   std::optional<double> read_rate(JsonReader& r, const std::string& key);
   std::optional<double> read_time(JsonReader& r, const std::string& key);
   void cross_checks();
@@ -752,20 +805,24 @@ void Parser::parse_network(const json& value) {
   JsonReader r(value, ".network", issues_);
   if (!value.is_object()) return;
   NetworkOptions& net = s_.network;
-  if (const json* backend = r.find("backend")) {
-    std::vector<std::string> names;
-    const BackendName* found = nullptr;
-    for (const BackendName& b : kBackends) {
-      names.emplace_back(b.name);
-      if (backend->is_string() && backend->get<std::string>() == b.name) found = &b;
+  // An invalid backend leaves the default (ns3), so its keys are still checked on their own.
+  if (auto backend = read_enum(r, "backend", kBackendKinds)) net.backend = *backend;
+  const bool analytic = net.backend == NetworkBackendKind::kAnalytic;
+  // A key of the ns3 backend is reported instead of being validated: the fix is to remove it.
+  auto ns3_key = [&](const char* key) {
+    if (!r.has(key)) return false;
+    if (analytic) {
+      r.add_issue(key, json_quoted(key) + " applies only to backend \"ns3\", not to "
+                       "\"analytic\"; remove it or set \"backend\": \"ns3\"");
+      return false;
     }
-    if (found == nullptr) {
-      JsonReader::as_choice(*backend, names, r.path_of("backend"), issues_);
-    } else if (!found->kind) {
-      r.add_issue("backend", found->unavailable);
-    } else {
-      net.backend = *found->kind;
-    }
+    return true;
+  };
+  bool fidelity_ok = true;
+  if (ns3_key("fidelity")) {
+    auto fidelity = read_enum(r, "fidelity", kFidelityKinds);
+    fidelity_ok = fidelity.has_value();
+    if (fidelity) net.fidelity = *fidelity;
   }
   if (auto rate = read_rate(r, "bandwidth")) net.link.rate_bps = *rate;
   if (auto latency = read_time(r, "latency")) net.link.latency_s = *latency;
@@ -807,7 +864,134 @@ void Parser::parse_network(const json& value) {
       net.per_worker[index] = link;
     }
   }
-  r.finish();
+
+  bool topology_ok = true;
+  if (r.has("topology")) {
+    auto topology = read_enum(r, "topology", kTopologyKinds);
+    topology_ok = topology.has_value();
+    if (topology) net.topology = *topology;
+  }
+  net.server_link = {net.link.rate_bps, 0.0};
+  if (const json* server_link = r.find("server_link")) {
+    if (topology_ok && net.topology != TopologyKind::kSwitch) {
+      r.add_issue("server_link", "\"server_link\" applies only to topology \"switch\" (topology "
+                                 "is " + json_quoted(to_string(net.topology)) +
+                                     "); remove it or set \"topology\": \"switch\"");
+    } else {
+      JsonReader sr(*server_link, r.path_of("server_link"), issues_);
+      if (auto rate = read_rate(sr, "bandwidth")) net.server_link.rate_bps = *rate;
+      if (auto latency = read_time(sr, "latency")) net.server_link.latency_s = *latency;
+      sr.finish();
+    }
+  }
+  if (auto downlink = r.boolean("downlink")) net.downlink = *downlink;
+
+  if (ns3_key("transport")) parse_transport(*r.find("transport"), r.path_of("transport"));
+  if (ns3_key("queue_packets")) {
+    if (auto v = r.integer("queue_packets", 1, kMaxUint32)) net.queue_packets = *v;
+  }
+  if (ns3_key("memo_warmup")) {
+    if (fidelity_ok && net.fidelity == FidelityKind::kExact) {
+      r.add_issue("memo_warmup", "\"memo_warmup\" applies only to fidelity \"memo\", not to "
+                                 "\"exact\" (which simulates every iteration in one run, without "
+                                 "warm-up runs); remove it or set \"fidelity\": \"memo\"");
+    } else if (auto v = r.integer("memo_warmup", 0, kMaxInt)) {
+      net.memo_warmup = *v;
+    }
+  }
+  if (ns3_key("ns3_attributes")) {
+    parse_ns3_attributes(*r.find("ns3_attributes"), r.path_of("ns3_attributes"));
+  }
+  r.finish(network_hints());
+}
+
+void Parser::parse_transport(const json& value, const std::string& path) {
+  JsonReader r(value, path, issues_);
+  TransportOptions& t = s_.network.transport;
+  if (auto name = r.string("congestion_control")) {
+    if (is_congestion_control_name(*name)) {
+      t.congestion_control = *name;
+    } else {
+      std::string message = "expected an ns-3 congestion control name: \"Tcp\" followed by "
+                            "letters and digits, e.g. \"TcpCubic\" or \"TcpNewReno\", got " +
+                            json_quoted(*name);
+      if (name->rfind("ns3::", 0) == 0 && is_congestion_control_name(name->substr(5))) {
+        message += "; write it without \"ns3::\": " + json_quoted(name->substr(5));
+      }
+      r.add_issue("congestion_control", message);
+    }
+  }
+  const bool has_segment = r.has("segment_size");
+  bool segment_ok = true;
+  if (has_segment) {
+    auto segment = r.integer("segment_size", 1, kMaxSegmentBytes);
+    segment_ok = segment.has_value();
+    if (segment) t.segment_size_bytes = *segment;
+  }
+  // A socket buffer smaller than one segment could never hold a full segment.
+  auto read_buffer = [&](const std::string& key, int64_t& out) {
+    auto bytes = r.integer(key, 1, kMaxUint32);
+    if (!bytes) return;
+    if (segment_ok && *bytes < t.segment_size_bytes) {
+      r.add_issue(key, key + " (" + std::to_string(*bytes) + " bytes) is smaller than "
+                       "segment_size (" + std::to_string(t.segment_size_bytes) + " bytes" +
+                       (has_segment ? "" : ", the default") + "); raise " + key +
+                       " or lower segment_size");
+      return;
+    }
+    out = *bytes;
+  };
+  read_buffer("send_buffer", t.send_buffer_bytes);
+  read_buffer("receive_buffer", t.receive_buffer_bytes);
+  r.finish(transport_hints());
+}
+
+void Parser::parse_ns3_attributes(const json& value, const std::string& path) {
+  if (!value.is_object()) {
+    issues_.push_back({path, "expected an object mapping ns-3 attribute names to values, e.g. "
+                             "{\"ns3::TcpSocketBase::MinRto\": \"200ms\"}, got " +
+                                 JsonReader::describe_value(value, true)});
+    return;
+  }
+  for (const auto& item : value.items()) {
+    const std::string& name = item.key();
+    const std::string item_path = JsonReader::child_path(path, name);
+    bool ok = true;
+    if (!is_attribute_name(name)) {
+      std::string message = "expected an ns-3 attribute name \"ns3::<Type>::<Attribute>\", e.g. "
+                            "\"ns3::TcpSocketBase::MinRto\", got " + json_quoted(name);
+      // "TcpSocketBase::MinRto": the type and attribute without the namespace.
+      const size_t sep = name.find("::");
+      if (sep != std::string::npos && name.find("::", sep + 2) == std::string::npos &&
+          is_attribute_name("ns3::" + name)) {
+        message += "; did you mean " + json_quoted("ns3::" + name) + "?";
+      }
+      issues_.push_back({item_path, message});
+      ok = false;
+    }
+    // ns-3 parses every attribute value from a string; numbers keep the form JSON writes.
+    const json& v = item.value();
+    std::string text;
+    const std::string expected = "expected a string, number or boolean (the value as ns-3 "
+                                 "writes it, e.g. \"200ms\" or 10), got ";
+    if (v.is_string()) {
+      try {
+        (void)v.dump();
+        text = v.get<std::string>();
+      } catch (const json::type_error&) {
+        issues_.push_back({item_path, "expected UTF-8 text, got bytes that are not UTF-8"});
+        ok = false;
+      }
+    } else if (v.is_boolean()) {
+      text = v.get<bool>() ? "true" : "false";
+    } else if (v.is_number() && std::isfinite(v.get<double>())) {
+      text = v.dump();
+    } else {
+      issues_.push_back({item_path, expected + JsonReader::describe_value(v, true)});
+      ok = false;
+    }
+    if (ok) s_.network.ns3_attributes[name] = text;
+  }
 }
 
 void Parser::cross_checks() {
@@ -1023,14 +1207,34 @@ json scenario_to_json(const Scenario& s) {
   }
   j["algorithms"] = algorithms;
 
-  json network = link_to_json(s.network.link);
-  network["backend"] = to_string(s.network.backend);
-  network["schedule"] = to_string(s.network.schedule);
+  const NetworkOptions& net = s.network;
+  const bool ns3 = net.backend == NetworkBackendKind::kNs3;
+  json network = link_to_json(net.link);
+  network["backend"] = to_string(net.backend);
+  if (ns3) network["fidelity"] = to_string(net.fidelity);
+  network["schedule"] = to_string(net.schedule);
   json per_worker = json::object();
-  for (const auto& [index, link] : s.network.per_worker) {
+  for (const auto& [index, link] : net.per_worker) {
     per_worker[std::to_string(index)] = link_to_json(link);
   }
   network["per_worker"] = per_worker;
+  network["topology"] = to_string(net.topology);
+  if (net.topology == TopologyKind::kSwitch) network["server_link"] = link_to_json(net.server_link);
+  network["downlink"] = net.downlink;
+  if (ns3) {
+    json transport = {{"segment_size", net.transport.segment_size_bytes},
+                      {"send_buffer", net.transport.send_buffer_bytes},
+                      {"receive_buffer", net.transport.receive_buffer_bytes}};
+    if (!net.transport.congestion_control.empty()) {
+      transport["congestion_control"] = net.transport.congestion_control;
+    }
+    network["transport"] = transport;
+    network["queue_packets"] = net.queue_packets;
+    if (net.fidelity == FidelityKind::kMemo) network["memo_warmup"] = net.memo_warmup;
+    json attributes = json::object();
+    for (const auto& [name, text] : net.ns3_attributes) attributes[name] = text;
+    network["ns3_attributes"] = attributes;
+  }
   j["network"] = network;
   return j;
 }

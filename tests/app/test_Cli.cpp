@@ -255,6 +255,65 @@ TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
   const double sasg_per_round = sasg["payload_bytes"].get<double>() / sasg["rounds"].get<double>();
   EXPECT_NEAR(sasg_per_round / sgd_per_round, 0.02, 0.005);  // 1% of values, plus int32 indices
   EXPECT_GT(sgd["final_test_acc"].get<double>(), 80.0);
+
+  // The quickstart's network is ns-3 (memo): never faster than the analytic lower bound.
+  EXPECT_EQ(sgd["network"]["backend"], "ns3");
+  EXPECT_EQ(sgd["network"]["fidelity"], "memo");
+  EXPECT_EQ(sgd["network"]["links"].size(), 10u);
+  const fs::path bound = dir_ / "analytic";
+  r = run("run scenarios/quickstart.json -q --set train.iterations=120 --set train.eval_every=60 "
+          "--set network.backend=analytic --set network.fidelity=null --out " + bound.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  for (const std::string alg : {"sgd", "sparse", "lasg", "sasg"}) {
+    const nlohmann::json analytic = nlohmann::json::parse(slurp(bound / alg / "summary.json"));
+    const double packet_level = summary(alg)["comm_time_s"].get<double>();
+    EXPECT_GE(packet_level, analytic["comm_time_s"].get<double>()) << alg;
+    EXPECT_LT(packet_level, 1.15 * analytic["comm_time_s"].get<double>()) << alg;
+    EXPECT_GT(summary(alg)["wire_bytes"].get<double>(), summary(alg)["payload_bytes"].get<double>());
+  }
+}
+
+// memo reuses each distinct upload pattern's simulation; over a 300-iteration SASG run on MNIST
+// its cumulative communication time agrees with one continuous ns-3 simulation within 1%.
+TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
+  if (!fs::exists("data/mnist/train-images-idx3-ubyte") &&
+      !fs::exists("data/mnist/train-images-idx3-ubyte.gz")) {
+    GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
+  }
+  auto run_mode = [&](const std::string& fidelity) {
+    const fs::path out = dir_ / fidelity;
+    CommandResult r = run("run scenarios/quickstart.json -q --only sasg --set train.iterations=300 "
+                          "--set train.eval_every=300 --set network.fidelity=" + fidelity +
+                          " --out " + out.string());
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
+    EXPECT_EQ(manifest["scenario"]["network"]["fidelity"], fidelity);
+    return nlohmann::json::parse(slurp(out / "sasg" / "summary.json"));
+  };
+  const nlohmann::json memo = run_mode("memo");
+  const nlohmann::json exact = run_mode("exact");
+  EXPECT_EQ(memo["network"]["fidelity"], "memo");
+  EXPECT_EQ(exact["network"]["fidelity"], "exact");
+  EXPECT_EQ(memo["rounds"], exact["rounds"]);
+  const double exact_s = exact["comm_time_s"].get<double>();
+  EXPECT_NEAR(memo["comm_time_s"].get<double>(), exact_s, 0.01 * exact_s);
+  EXPECT_NEAR(memo["wire_bytes"].get<double>(), exact["wire_bytes"].get<double>(),
+              0.01 * exact["wire_bytes"].get<double>());
+}
+
+TEST_F(CliTest, ValidateReportsNs3NamesItDoesNotKnow) {
+  nlohmann::json j = synthetic_scenario();
+  j["network"] = {{"backend", "ns3"},
+                  {"transport", {{"congestion_control", "TcpFast"}}},
+                  {"ns3_attributes", {{"ns3::TcpSocket::InitialWindow", 10}}}};
+  const fs::path file = write_json("bad_ns3.json", j);
+  CommandResult r = run("validate " + file.string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(".network.transport.congestion_control"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("TcpCubic"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("InitialWindow"), std::string::npos) << r.err;
+  CommandResult run_it = run("run " + file.string() + " --out " + (dir_ / "x").string());
+  EXPECT_EQ(run_it.exit_code, 2);
 }
 
 }  // namespace

@@ -177,6 +177,7 @@ inline void expect_same(const Scenario& a, const Scenario& b) {
     EXPECT_EQ(x.xi, y.xi) << i;
   }
   EXPECT_EQ(a.network.backend, b.network.backend);
+  EXPECT_EQ(a.network.fidelity, b.network.fidelity);
   EXPECT_EQ(a.network.schedule, b.network.schedule);
   EXPECT_EQ(a.network.link.rate_bps, b.network.link.rate_bps);
   EXPECT_EQ(a.network.link.latency_s, b.network.link.latency_s);
@@ -186,6 +187,17 @@ inline void expect_same(const Scenario& a, const Scenario& b) {
     EXPECT_EQ(link.rate_bps, b.network.per_worker.at(index).rate_bps) << index;
     EXPECT_EQ(link.latency_s, b.network.per_worker.at(index).latency_s) << index;
   }
+  EXPECT_EQ(a.network.topology, b.network.topology);
+  EXPECT_EQ(a.network.server_link.rate_bps, b.network.server_link.rate_bps);
+  EXPECT_EQ(a.network.server_link.latency_s, b.network.server_link.latency_s);
+  EXPECT_EQ(a.network.downlink, b.network.downlink);
+  EXPECT_EQ(a.network.transport.congestion_control, b.network.transport.congestion_control);
+  EXPECT_EQ(a.network.transport.segment_size_bytes, b.network.transport.segment_size_bytes);
+  EXPECT_EQ(a.network.transport.send_buffer_bytes, b.network.transport.send_buffer_bytes);
+  EXPECT_EQ(a.network.transport.receive_buffer_bytes, b.network.transport.receive_buffer_bytes);
+  EXPECT_EQ(a.network.queue_packets, b.network.queue_packets);
+  EXPECT_EQ(a.network.memo_warmup, b.network.memo_warmup);
+  EXPECT_EQ(a.network.ns3_attributes, b.network.ns3_attributes);
   EXPECT_EQ(a.resolved, b.resolved);
 }
 

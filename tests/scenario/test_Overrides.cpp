@@ -85,6 +85,20 @@ TEST(Overrides, MissingObjectsAreCreatedWithNumericKeysAsObjectKeys) {
   EXPECT_EQ(empty, json({{"workers", 2}}));
 }
 
+TEST(Overrides, KeySegmentsMayContainColons) {
+  // ns-3 attribute names ("ns3::Type::Attribute") are one segment: only '.' and '[' split.
+  json doc = sample();
+  apply_override(doc, "network.ns3_attributes.ns3::TcpSocket::InitialCwnd=10");
+  apply_override(doc, ".network.ns3_attributes.ns3::TcpSocketBase::MinRto=200ms");
+  apply_override(doc, "network.fidelity=exact");
+  EXPECT_EQ(doc["network"]["ns3_attributes"],
+            json({{"ns3::TcpSocket::InitialCwnd", 10}, {"ns3::TcpSocketBase::MinRto", "200ms"}}));
+  EXPECT_EQ(doc["network"]["fidelity"], "exact");
+  EXPECT_EQ(doc["network"]["bandwidth"], "1Gbps");
+  apply_override(doc, "network.ns3_attributes.ns3::TcpSocket::InitialCwnd=null");
+  EXPECT_EQ(doc["network"]["ns3_attributes"], json({{"ns3::TcpSocketBase::MinRto", "200ms"}}));
+}
+
 TEST(Overrides, NullRemovesTheKey) {
   json doc = sample();
   apply_override(doc, "train.iterations=null");

@@ -27,6 +27,11 @@ TEST(Scenario, NamesAsInScenarioFiles) {
   EXPECT_STREQ(to_string(AlgorithmKind::kLasg), "lasg");
   EXPECT_STREQ(to_string(AlgorithmKind::kSasg), "sasg");
   EXPECT_STREQ(to_string(NetworkBackendKind::kAnalytic), "analytic");
+  EXPECT_STREQ(to_string(NetworkBackendKind::kNs3), "ns3");
+  EXPECT_STREQ(to_string(FidelityKind::kMemo), "memo");
+  EXPECT_STREQ(to_string(FidelityKind::kExact), "exact");
+  EXPECT_STREQ(to_string(TopologyKind::kDirect), "direct");
+  EXPECT_STREQ(to_string(TopologyKind::kSwitch), "switch");
   EXPECT_STREQ(to_string(ScheduleKind::kSequential), "sequential");
   EXPECT_STREQ(to_string(ScheduleKind::kConcurrent), "concurrent");
   EXPECT_STREQ(to_string(LrScheduleKind::kConstant), "constant");
@@ -44,6 +49,17 @@ TEST(Scenario, LinkOfFallsBackToTheNetworkWideLink) {
   EXPECT_EQ(net.link_of(3).rate_bps, 1e8);
   EXPECT_EQ(net.link_of(2).rate_bps, 1e9);
   EXPECT_EQ(net.link_of(2).latency_s, 1e-4);
+}
+
+TEST(Scenario, NetworkDefaultsAreTheNs3BackendWithMemoFidelity) {
+  const NetworkOptions net;
+  EXPECT_EQ(net.backend, NetworkBackendKind::kNs3);
+  EXPECT_EQ(net.fidelity, FidelityKind::kMemo);
+  EXPECT_EQ(net.topology, TopologyKind::kDirect);
+  EXPECT_FALSE(net.downlink);
+  EXPECT_EQ(net.transport.segment_size_bytes, 1448);
+  EXPECT_EQ(net.queue_packets, 100);
+  EXPECT_EQ(net.memo_warmup, 2);
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -87,11 +88,23 @@ TEST(ScenarioParser, BaseScenarioIsValidWithDefaults) {
     EXPECT_EQ(a.threshold_lr, ThresholdLrKind::kCurrent);
     EXPECT_TRUE(a.xi.empty());
   }
-  EXPECT_EQ(s.network.backend, NetworkBackendKind::kAnalytic);
+  EXPECT_EQ(s.network.backend, NetworkBackendKind::kNs3);
+  EXPECT_EQ(s.network.fidelity, FidelityKind::kMemo);
   EXPECT_EQ(s.network.schedule, ScheduleKind::kSequential);
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
   EXPECT_EQ(s.network.link.latency_s, 1e-4);
   EXPECT_TRUE(s.network.per_worker.empty());
+  EXPECT_EQ(s.network.topology, TopologyKind::kDirect);
+  EXPECT_EQ(s.network.server_link.rate_bps, 1e9);
+  EXPECT_EQ(s.network.server_link.latency_s, 0.0);
+  EXPECT_FALSE(s.network.downlink);
+  EXPECT_EQ(s.network.transport.congestion_control, "");
+  EXPECT_EQ(s.network.transport.segment_size_bytes, 1448);
+  EXPECT_EQ(s.network.transport.send_buffer_bytes, 131072);
+  EXPECT_EQ(s.network.transport.receive_buffer_bytes, 131072);
+  EXPECT_EQ(s.network.queue_packets, 100);
+  EXPECT_EQ(s.network.memo_warmup, 2);
+  EXPECT_TRUE(s.network.ns3_attributes.empty());
 }
 
 TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
@@ -118,9 +131,15 @@ TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
                                                 "kappa": 1.0, "c_factor": 2.0,
                                                 "threshold_lr": "current"})"));
   EXPECT_EQ(r["algorithms"][3].size(), 8u);
-  EXPECT_EQ(r["network"], json::parse(R"({"backend": "analytic", "bandwidth": "1Gbps",
-                                          "latency": "0.1ms", "schedule": "sequential",
-                                          "per_worker": {}})"));
+  EXPECT_EQ(r["network"], json::parse(R"({"backend": "ns3", "fidelity": "memo",
+                                          "bandwidth": "1Gbps", "latency": "0.1ms",
+                                          "schedule": "sequential", "per_worker": {},
+                                          "topology": "direct", "downlink": false,
+                                          "transport": {"segment_size": 1448,
+                                                        "send_buffer": 131072,
+                                                        "receive_buffer": 131072},
+                                          "queue_packets": 100, "memo_warmup": 2,
+                                          "ns3_attributes": {}})"));
 }
 
 TEST(ScenarioParser, EveryOptionRoundTripsThroughResolved) {
@@ -447,9 +466,10 @@ TEST(ScenarioParser, AlgorithmErrors) {
 
 TEST(ScenarioParser, NetworkErrors) {
   expect_all({
-      {{"network.backend=ns3"}, ".network.backend",
-       "the ns-3 backend is not available yet in this version"},
-      {{"network.backend=omnet"}, ".network.backend", "expected one of \"analytic\""},
+      {{"network.backend=omnet"}, ".network.backend",
+       "expected one of \"ns3\", \"analytic\", got \"omnet\""},
+      {{"network.backend=ns-3"}, ".network.backend", "did you mean \"ns3\"?"},
+      {{"network.backend=3"}, ".network.backend", "got 3 (a number)"},
       {{"network.bandwidth=fast"}, ".network.bandwidth",
        "expected a rate like \"1Gbps\" or \"100Mbps\", got \"fast\""},
       {{"network.bandwidth=1000000000"}, ".network.bandwidth",
@@ -477,6 +497,354 @@ TEST(ScenarioParser, NetworkErrors) {
       {{"network.per_worker.3.delay=1ms"}, ".network.per_worker.3.delay", "unknown key \"delay\""},
       {{"network.per_worker.3=fast"}, ".network.per_worker.3", "expected an object"},
   });
+}
+
+// ---- network: ns3 and analytic backends, topology, transport ----
+
+json with_network(const std::string& network) {
+  json doc = base_scenario();
+  doc["network"] = json::parse(network);
+  return doc;
+}
+
+TEST(ScenarioParser, NetworkServerLinkDefaultsToTheNetworkBandwidthAndZeroLatency) {
+  const Scenario s = parse_scenario(
+      with_network(R"({"bandwidth": "10Gbps", "latency": "1ms", "topology": "switch"})"), "s");
+  EXPECT_EQ(s.network.topology, TopologyKind::kSwitch);
+  EXPECT_EQ(s.network.server_link.rate_bps, 1e10);
+  EXPECT_EQ(s.network.server_link.latency_s, 0.0);
+  EXPECT_EQ(s.resolved["network"]["server_link"],
+            json::parse(R"({"bandwidth": "10Gbps", "latency": "0s"})"));
+  // Either key alone leaves the other at its default.
+  const Scenario latency_only = parse_scenario(
+      with_network(R"({"bandwidth": "100Mbps", "topology": "switch",
+                       "server_link": {"latency": "2ms"}})"), "s");
+  EXPECT_EQ(latency_only.network.server_link.rate_bps, 1e8);
+  EXPECT_EQ(latency_only.network.server_link.latency_s, 2e-3);
+  const Scenario rate_only = parse_scenario(
+      with_network(R"({"topology": "switch", "server_link": {"bandwidth": "40Gbps"}})"), "s");
+  EXPECT_EQ(rate_only.network.server_link.rate_bps, 4e10);
+  EXPECT_EQ(rate_only.network.server_link.latency_s, 0.0);
+}
+
+TEST(ScenarioParser, NetworkNs3KeysAreParsed) {
+  const Scenario s = parse_scenario(with_network(R"({
+      "backend": "ns3", "fidelity": "exact", "bandwidth": "1Gbps", "latency": "10ms",
+      "schedule": "concurrent", "topology": "switch",
+      "server_link": {"bandwidth": "10Gbps", "latency": "1ms"}, "downlink": true,
+      "transport": {"congestion_control": "TcpCubic", "segment_size": 536,
+                    "send_buffer": 2500000, "receive_buffer": 3000000},
+      "queue_packets": 1000,
+      "ns3_attributes": {"ns3::TcpSocketBase::MinRto": "200ms",
+                         "ns3::TcpSocket::InitialCwnd": 10,
+                         "ns3::TcpSocketBase::Sack": false,
+                         "ns3::RttEstimator::InitialEstimation": 0.5,
+                         "ns3::olsr::RoutingProtocol::HelloInterval": "2s"}})"),
+                                    "ns3.json");
+  const NetworkOptions& n = s.network;
+  EXPECT_EQ(n.backend, NetworkBackendKind::kNs3);
+  EXPECT_EQ(n.fidelity, FidelityKind::kExact);
+  EXPECT_EQ(n.schedule, ScheduleKind::kConcurrent);
+  EXPECT_EQ(n.link.latency_s, 1e-2);
+  EXPECT_EQ(n.topology, TopologyKind::kSwitch);
+  EXPECT_EQ(n.server_link.rate_bps, 1e10);
+  EXPECT_EQ(n.server_link.latency_s, 1e-3);
+  EXPECT_TRUE(n.downlink);
+  EXPECT_EQ(n.transport.congestion_control, "TcpCubic");
+  EXPECT_EQ(n.transport.segment_size_bytes, 536);
+  EXPECT_EQ(n.transport.send_buffer_bytes, 2500000);
+  EXPECT_EQ(n.transport.receive_buffer_bytes, 3000000);
+  EXPECT_EQ(n.queue_packets, 1000);
+  EXPECT_EQ(n.memo_warmup, 2);
+  // Values are kept as the strings ns-3 parses: numbers as JSON writes them, booleans by name.
+  const std::map<std::string, std::string> attributes = {
+      {"ns3::TcpSocketBase::MinRto", "200ms"},
+      {"ns3::TcpSocket::InitialCwnd", "10"},
+      {"ns3::TcpSocketBase::Sack", "false"},
+      {"ns3::RttEstimator::InitialEstimation", "0.5"},
+      {"ns3::olsr::RoutingProtocol::HelloInterval", "2s"}};
+  EXPECT_EQ(n.ns3_attributes, attributes);
+}
+
+TEST(ScenarioParser, NetworkMemoWarmupAndLimits) {
+  const Scenario zero = parse_scenario(with_network(R"({"memo_warmup": 0})"), "s");
+  EXPECT_EQ(zero.network.fidelity, FidelityKind::kMemo);
+  EXPECT_EQ(zero.network.memo_warmup, 0);
+  const Scenario limits = parse_scenario(with_network(R"({
+      "fidelity": "memo", "memo_warmup": 5, "queue_packets": 1,
+      "transport": {"segment_size": 65000, "send_buffer": 65000,
+                    "receive_buffer": 4294967295}})"), "s");
+  EXPECT_EQ(limits.network.memo_warmup, 5);
+  EXPECT_EQ(limits.network.queue_packets, 1);
+  EXPECT_EQ(limits.network.transport.segment_size_bytes, 65000);
+  EXPECT_EQ(limits.network.transport.send_buffer_bytes, 65000);
+  EXPECT_EQ(limits.network.transport.receive_buffer_bytes, 4294967295);
+  // A buffer of exactly one default segment is enough.
+  const Scenario one_segment =
+      parse_scenario(with_network(R"({"transport": {"send_buffer": 1448}})"), "s");
+  EXPECT_EQ(one_segment.network.transport.send_buffer_bytes, 1448);
+  EXPECT_EQ(one_segment.network.transport.receive_buffer_bytes, 131072);
+}
+
+TEST(ScenarioParser, NetworkKeysSharedByBothBackendsAreValidWithAnalytic) {
+  const Scenario s = parse_scenario(with_network(R"({
+      "backend": "analytic", "schedule": "concurrent", "topology": "switch",
+      "server_link": {"bandwidth": "10Gbps", "latency": "5us"}, "downlink": true,
+      "per_worker": {"3": {"bandwidth": "100Mbps", "latency": "5ms"}}})"), "a.json");
+  EXPECT_EQ(s.network.backend, NetworkBackendKind::kAnalytic);
+  EXPECT_EQ(s.network.topology, TopologyKind::kSwitch);
+  EXPECT_EQ(s.network.server_link.rate_bps, 1e10);
+  EXPECT_EQ(s.network.server_link.latency_s, 5e-6);
+  EXPECT_TRUE(s.network.downlink);
+  EXPECT_EQ(s.network.link_of(3).rate_bps, 1e8);
+}
+
+TEST(ScenarioParser, NetworkNs3SwitchScenarioRoundTripsThroughResolved) {
+  const Scenario a = parse_scenario(with_network(R"({
+      "bandwidth": "1Gbps", "latency": "50us", "schedule": "concurrent",
+      "per_worker": {"3": {"bandwidth": "100Mbps", "latency": "5ms"}},
+      "topology": "switch", "server_link": {"bandwidth": "2.5Gbps", "latency": "10us"},
+      "downlink": true,
+      "transport": {"congestion_control": "TcpNewReno", "segment_size": 1000,
+                    "send_buffer": 262144, "receive_buffer": 524288},
+      "queue_packets": 64, "memo_warmup": 3,
+      "ns3_attributes": {"ns3::TcpSocket::InitialCwnd": 4,
+                         "ns3::TcpSocketBase::MinRto": "200ms"}})"), "sw.json");
+  EXPECT_EQ(a.resolved["network"], json::parse(R"({
+      "backend": "ns3", "fidelity": "memo", "bandwidth": "1Gbps", "latency": "50us",
+      "schedule": "concurrent",
+      "per_worker": {"3": {"bandwidth": "100Mbps", "latency": "5ms"}},
+      "topology": "switch", "server_link": {"bandwidth": "2.5Gbps", "latency": "10us"},
+      "downlink": true,
+      "transport": {"congestion_control": "TcpNewReno", "segment_size": 1000,
+                    "send_buffer": 262144, "receive_buffer": 524288},
+      "queue_packets": 64, "memo_warmup": 3,
+      "ns3_attributes": {"ns3::TcpSocket::InitialCwnd": "4",
+                         "ns3::TcpSocketBase::MinRto": "200ms"}})"));
+  test::expect_same(a, parse_scenario(a.resolved, "resolved.json"));
+  test::expect_same(a, parse_scenario(json::parse(a.resolved.dump(2)), "manifest.json"));
+
+  // exact fidelity: no memo_warmup in the resolved form, and it still parses back the same.
+  json exact = a.resolved;
+  exact["network"]["fidelity"] = "exact";
+  exact["network"].erase("memo_warmup");
+  const Scenario b = parse_scenario(exact, "exact.json");
+  EXPECT_EQ(b.network.fidelity, FidelityKind::kExact);
+  EXPECT_FALSE(b.resolved["network"].contains("memo_warmup"));
+  EXPECT_EQ(b.resolved["network"]["fidelity"], "exact");
+  test::expect_same(b, parse_scenario(b.resolved, "resolved.json"));
+}
+
+TEST(ScenarioParser, NetworkAnalyticScenarioRoundTripsWithoutNs3Keys) {
+  const Scenario a = parse_scenario(with_network(R"({
+      "backend": "analytic", "bandwidth": "100Mbps", "latency": "1ms",
+      "schedule": "sequential", "topology": "switch", "downlink": true})"), "an.json");
+  EXPECT_EQ(a.resolved["network"], json::parse(R"({
+      "backend": "analytic", "bandwidth": "100Mbps", "latency": "1ms",
+      "schedule": "sequential", "per_worker": {}, "topology": "switch",
+      "server_link": {"bandwidth": "100Mbps", "latency": "0s"}, "downlink": true})"));
+  test::expect_same(a, parse_scenario(a.resolved, "resolved.json"));
+
+  const Scenario direct =
+      parse_scenario(with_network(R"({"backend": "analytic", "latency": "2ms"})"), "d.json");
+  EXPECT_EQ(direct.resolved["network"], json::parse(R"({
+      "backend": "analytic", "bandwidth": "1Gbps", "latency": "2ms",
+      "schedule": "sequential", "per_worker": {}, "topology": "direct",
+      "downlink": false})"));
+  test::expect_same(direct, parse_scenario(direct.resolved, "resolved.json"));
+}
+
+TEST(ScenarioParser, NetworkKeysCanBeSetFromTheCommandLine) {
+  TempDir tmp;
+  const fs::path file = tmp.write("s.json", base_scenario().dump(2));
+  const Scenario s = load_scenario(
+      file.string(), {"network.fidelity=exact", "network.ns3_attributes.ns3::TcpSocket::InitialCwnd=10",
+                      "network.ns3_attributes.ns3::TcpSocketBase::MinRto=200ms",
+                      "network.transport.congestion_control=TcpBic", "network.topology=switch",
+                      "network.server_link.bandwidth=10Gbps", "network.downlink=true"});
+  EXPECT_EQ(s.network.fidelity, FidelityKind::kExact);
+  EXPECT_EQ(s.network.ns3_attributes.at("ns3::TcpSocket::InitialCwnd"), "10");
+  EXPECT_EQ(s.network.ns3_attributes.at("ns3::TcpSocketBase::MinRto"), "200ms");
+  EXPECT_EQ(s.network.transport.congestion_control, "TcpBic");
+  EXPECT_EQ(s.network.server_link.rate_bps, 1e10);
+  EXPECT_TRUE(s.network.downlink);
+  EXPECT_EQ(s.resolved["network"]["ns3_attributes"]["ns3::TcpSocket::InitialCwnd"], "10");
+}
+
+TEST(ScenarioParser, NetworkNs3Errors) {
+  const std::string only_ns3 =
+      "applies only to backend \"ns3\", not to \"analytic\"; remove it or set \"backend\": \"ns3\"";
+  const std::string cc_name = "expected an ns-3 congestion control name: \"Tcp\" followed by "
+                              "letters and digits, e.g. \"TcpCubic\" or \"TcpNewReno\", got ";
+  const std::string attribute_name = "expected an ns-3 attribute name \"ns3::<Type>::<Attribute>\", "
+                                     "e.g. \"ns3::TcpSocketBase::MinRto\", got ";
+  expect_all({
+      // fidelity
+      {{"network.fidelity=fast"}, ".network.fidelity",
+       "expected one of \"memo\", \"exact\", got \"fast\""},
+      {{"network.fidelity=true"}, ".network.fidelity", "got true (a boolean)"},
+      {{"network.fidelity=exakt"}, ".network.fidelity", "did you mean \"exact\"?"},
+      // topology and server_link
+      {{"network.topology=star"}, ".network.topology",
+       "expected one of \"direct\", \"switch\", got \"star\""},
+      {{"network.topology=swtich"}, ".network.topology", "did you mean \"switch\"?"},
+      {{"network.server_link.bandwidth=1Gbps"}, ".network.server_link",
+       "\"server_link\" applies only to topology \"switch\" (topology is \"direct\"); remove it "
+       "or set \"topology\": \"switch\""},
+      {{"network.topology=direct", "network.server_link.latency=1ms"}, ".network.server_link",
+       "applies only to topology \"switch\""},
+      {{"network.topology=switch", "network.server_link=5"}, ".network.server_link",
+       "expected an object {...}, got 5 (a number)"},
+      {{"network.topology=switch", "network.server_link.bandwidth=fast"},
+       ".network.server_link.bandwidth", "expected a rate like \"1Gbps\" or \"100Mbps\", got \"fast\""},
+      {{"network.topology=switch", "network.server_link.bandwidth=0Mbps"},
+       ".network.server_link.bandwidth", "a rate must be positive"},
+      {{"network.topology=switch", "network.server_link.latency=-1ms"},
+       ".network.server_link.latency", "negative value"},
+      {{"network.topology=switch", "network.server_link.delay=1ms"},
+       ".network.server_link.delay", "unknown key \"delay\" (known keys here: bandwidth, latency)"},
+      // downlink
+      {{"network.downlink=1"}, ".network.downlink", "expected true or false, got 1 (a number)"},
+      {{"network.downlink=yes"}, ".network.downlink", "got \"yes\" (a string)"},
+      // transport
+      {{"network.transport=tcp"}, ".network.transport", "expected an object {...}, got \"tcp\""},
+      {{"network.transport.congestion_control=cubic"}, ".network.transport.congestion_control",
+       cc_name + "\"cubic\""},
+      {{"network.transport.congestion_control=Tcp"}, ".network.transport.congestion_control",
+       cc_name + "\"Tcp\""},
+      {{"network.transport.congestion_control=Tcp-Cubic"}, ".network.transport.congestion_control",
+       cc_name + "\"Tcp-Cubic\""},
+      {{"network.transport.congestion_control=ns3::TcpCubic"},
+       ".network.transport.congestion_control", "; write it without \"ns3::\": \"TcpCubic\""},
+      {{"network.transport.congestion_control=5"}, ".network.transport.congestion_control",
+       "expected a string, got 5 (a number)"},
+      {{"network.transport.segment_size=0"}, ".network.transport.segment_size",
+       "expected an integer in 1..65000, got 0"},
+      {{"network.transport.segment_size=65001"}, ".network.transport.segment_size", "got 65001"},
+      {{"network.transport.segment_size=1.5"}, ".network.transport.segment_size", "got 1.5"},
+      {{"network.transport.segment_size=\"1448\""}, ".network.transport.segment_size",
+       "got \"1448\" (a string)"},
+      {{"network.transport.send_buffer=0"}, ".network.transport.send_buffer",
+       "expected an integer in 1..4294967295, got 0"},
+      {{"network.transport.receive_buffer=4294967296"}, ".network.transport.receive_buffer",
+       "expected an integer in 1..4294967295, got 4294967296"},
+      {{"network.transport.send_buffer=1000"}, ".network.transport.send_buffer",
+       "send_buffer (1000 bytes) is smaller than segment_size (1448 bytes, the default); raise "
+       "send_buffer or lower segment_size"},
+      {{"network.transport.segment_size=9000", "network.transport.receive_buffer=8192"},
+       ".network.transport.receive_buffer",
+       "receive_buffer (8192 bytes) is smaller than segment_size (9000 bytes); raise "
+       "receive_buffer or lower segment_size"},
+      // An invalid segment size is not compared with the buffers.
+      {{"network.transport.segment_size=0", "network.transport.send_buffer=100"},
+       ".network.transport.segment_size", "expected an integer in 1..65000"},
+      {{"network.transport.mss=1000"}, ".network.transport.mss",
+       "unknown key \"mss\"; did you mean \"segment_size\" (the TCP MSS)?"},
+      {{"network.transport.SndBufSize=1000000"}, ".network.transport.SndBufSize",
+       "did you mean \"send_buffer\" (ns-3's SndBufSize)?"},
+      {{"network.transport.recieve_buffer=1000000"}, ".network.transport.recieve_buffer",
+       "did you mean \"receive_buffer\"?"},
+      // queue_packets and memo_warmup
+      {{"network.queue_packets=0"}, ".network.queue_packets",
+       "expected an integer in 1..4294967295, got 0"},
+      {{"network.queue_packets=\"100p\""}, ".network.queue_packets", "got \"100p\" (a string)"},
+      {{"network.memo_warmup=-1"}, ".network.memo_warmup", "expected an integer >= 0, got -1"},
+      {{"network.memo_warmup=0.5"}, ".network.memo_warmup", "got 0.5"},
+      {{"network.fidelity=exact", "network.memo_warmup=3"}, ".network.memo_warmup",
+       "\"memo_warmup\" applies only to fidelity \"memo\", not to \"exact\" (which simulates every "
+       "iteration in one run, without warm-up runs); remove it or set \"fidelity\": \"memo\""},
+      // ns3_attributes
+      {{"network.ns3_attributes=[1]"}, ".network.ns3_attributes",
+       "expected an object mapping ns-3 attribute names to values, e.g. "
+       "{\"ns3::TcpSocketBase::MinRto\": \"200ms\"}, got [1]"},
+      {{"network.ns3_attributes=MinRto"}, ".network.ns3_attributes",
+       "got \"MinRto\" (a string)"},
+      {{"network.ns3_attributes.MinRto=1"}, ".network.ns3_attributes.MinRto",
+       attribute_name + "\"MinRto\""},
+      {{"network.ns3_attributes.TcpSocketBase::MinRto=200ms"},
+       ".network.ns3_attributes[\"TcpSocketBase::MinRto\"]",
+       attribute_name + "\"TcpSocketBase::MinRto\"; did you mean \"ns3::TcpSocketBase::MinRto\"?"},
+      {{"network.ns3_attributes.ns3::TcpSocketBase=1"},
+       ".network.ns3_attributes[\"ns3::TcpSocketBase\"]", attribute_name},
+      {{"network.ns3_attributes.ns3::TcpSocketBase::=1"},
+       ".network.ns3_attributes[\"ns3::TcpSocketBase::\"]", attribute_name},
+      {{"network.ns3_attributes.ns3::Tcp Socket::MinRto=1"},
+       ".network.ns3_attributes[\"ns3::Tcp Socket::MinRto\"]", attribute_name},
+      {{"network.ns3_attributes.ns4::TcpSocket::InitialCwnd=1"},
+       ".network.ns3_attributes[\"ns4::TcpSocket::InitialCwnd\"]", attribute_name},
+      {{"network.ns3_attributes.ns3::TcpSocket::InitialCwnd=[10]"},
+       ".network.ns3_attributes[\"ns3::TcpSocket::InitialCwnd\"]",
+       "expected a string, number or boolean (the value as ns-3 writes it, e.g. \"200ms\" or 10), "
+       "got [10]"},
+      {{"network.ns3_attributes.ns3::TcpSocket::InitialCwnd={\"a\":1}"},
+       ".network.ns3_attributes[\"ns3::TcpSocket::InitialCwnd\"]",
+       "expected a string, number or boolean"},
+      {{"network.ns3_attributes.ns3::TcpSocketBase::MinRto=caf\xe9"},
+       ".network.ns3_attributes[\"ns3::TcpSocketBase::MinRto\"]",
+       "expected UTF-8 text, got bytes that are not UTF-8"},
+      // keys of the ns3 backend with backend "analytic": each one issue, the value unchecked
+      {{"network.backend=analytic", "network.fidelity=exact"}, ".network.fidelity",
+       "\"fidelity\" " + only_ns3},
+      {{"network.backend=analytic", "network.fidelity=fast"}, ".network.fidelity", only_ns3},
+      {{"network.backend=analytic", "network.transport.congestion_control=TcpCubic"},
+       ".network.transport", "\"transport\" " + only_ns3},
+      {{"network.backend=analytic", "network.transport=5"}, ".network.transport", only_ns3},
+      {{"network.backend=analytic", "network.queue_packets=100"}, ".network.queue_packets",
+       "\"queue_packets\" " + only_ns3},
+      {{"network.backend=analytic", "network.memo_warmup=2"}, ".network.memo_warmup",
+       "\"memo_warmup\" " + only_ns3},
+      {{"network.backend=analytic", "network.ns3_attributes={}"}, ".network.ns3_attributes",
+       "\"ns3_attributes\" " + only_ns3},
+      // misplaced keys
+      {{"network.congestion_control=TcpCubic"}, ".network.congestion_control",
+       "did you mean \"transport.congestion_control\"?"},
+      {{"network.mss=1000"}, ".network.mss", "did you mean \"transport.segment_size\" (the TCP MSS)?"},
+      {{"network.attributes={}"}, ".network.attributes", "did you mean \"ns3_attributes\"?"},
+      {{"network.topolgy=switch"}, ".network.topolgy", "did you mean \"topology\"?"},
+      {{"network.downlinks=true"}, ".network.downlinks", "did you mean \"downlink\"?"},
+      {{"topology=switch"}, ".topology", "did you mean \"network.topology\"?"},
+      {{"fidelity=exact"}, ".fidelity", "did you mean \"network.fidelity\"?"},
+  });
+}
+
+TEST(ScenarioParser, NetworkAttributeValueNullIsAnError) {
+  json doc = base_scenario();
+  doc["network"]["ns3_attributes"] = {{"ns3::TcpSocket::InitialCwnd", nullptr}};
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".network.ns3_attributes[\"ns3::TcpSocket::InitialCwnd\"]",
+                        "expected a string, number or boolean (the value as ns-3 writes it, "
+                        "e.g. \"200ms\" or 10), got null"))
+      << describe(issues);
+  EXPECT_EQ(issues.size(), 1u) << describe(issues);
+}
+
+TEST(ScenarioParser, NetworkKeysOfAnInvalidBackendAreStillChecked) {
+  json doc = base_scenario();
+  apply_override(doc, "network.backend=omnet");
+  apply_override(doc, "network.fidelity=fast");
+  apply_override(doc, "network.transport.segment_size=0");
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".network.backend", "got \"omnet\"")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".network.fidelity", "got \"fast\"")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".network.transport.segment_size", "got 0")) << describe(issues);
+  EXPECT_EQ(issues.size(), 3u) << describe(issues);
+}
+
+TEST(ScenarioParser, NetworkContradictionsAreAllReported) {
+  // One issue per contradicting key, so that a user fixes them all in one pass.
+  json doc = base_scenario();
+  doc["network"] = json::parse(R"({"backend": "analytic", "fidelity": "exact",
+      "transport": {}, "queue_packets": 10, "memo_warmup": 1, "ns3_attributes": {},
+      "server_link": {"bandwidth": "1Gbps"}})");
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  for (const char* path : {".network.fidelity", ".network.transport", ".network.queue_packets",
+                           ".network.memo_warmup", ".network.ns3_attributes"}) {
+    EXPECT_TRUE(has_issue(issues, path, "applies only to backend \"ns3\"")) << path << "\n"
+                                                                             << describe(issues);
+  }
+  EXPECT_TRUE(has_issue(issues, ".network.server_link", "applies only to topology \"switch\""))
+      << describe(issues);
+  EXPECT_EQ(issues.size(), 6u) << describe(issues);
 }
 
 TEST(ScenarioParser, EveryProblemIsReportedTogether) {

@@ -2,6 +2,7 @@
 // a temporary directory holding (empty) dataset files, so data/ need not be present.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <string>
 
 #include "sim/scenario/ScenarioParser.h"
@@ -14,6 +15,12 @@ using test::TempDir;
 namespace fs = std::filesystem;
 
 const std::string kScenarios = std::string(SASGSIM_SOURCE_DIR) + "/scenarios";
+
+// The "network.backend" a scenario file gives, or the default.
+std::string backend_in(const std::string& file) {
+  const nlohmann::json doc = nlohmann::json::parse(std::ifstream(file));
+  return doc.contains("network") ? doc["network"].value("backend", "ns3") : "ns3";
+}
 
 TEST(ShippedScenarios, Quickstart) {
   TempDir tmp;
@@ -39,7 +46,9 @@ TEST(ShippedScenarios, Quickstart) {
   EXPECT_EQ(s.algorithms[3].max_delay, 10);
   EXPECT_EQ(s.algorithms[3].c_factor, 2.0);
   EXPECT_EQ(s.algorithms[3].kappa, 1.0);
-  EXPECT_EQ(s.network.backend, NetworkBackendKind::kAnalytic);
+  // The shipped files name their backend; either one is valid with these settings.
+  EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/quickstart.json"));
+  EXPECT_EQ(s.network.topology, TopologyKind::kDirect);
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
   EXPECT_EQ(s.network.link.latency_s, 1e-4);
   EXPECT_EQ(s.network.schedule, ScheduleKind::kSequential);
@@ -83,6 +92,7 @@ TEST(ShippedScenarios, PaperMnistFcHasThePapersSettings) {
     EXPECT_EQ(a.threshold_lr, ThresholdLrKind::kCurrent);
     EXPECT_TRUE(a.xi.empty());
   }
+  EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/paper/mnist_fc.json"));
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
   EXPECT_EQ(s.network.schedule, ScheduleKind::kSequential);
   test::expect_same(s, parse_scenario(s.resolved, "resolved"));

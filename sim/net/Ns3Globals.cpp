@@ -1,0 +1,182 @@
+#include "sim/net/Ns3Globals.h"
+
+#include <cctype>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include <ns3/config.h>
+#include <ns3/object-factory.h>
+#include <ns3/rng-seed-manager.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
+#include <ns3/tcp-congestion-ops.h>
+#include <ns3/type-id.h>
+#include <ns3/uinteger.h>
+
+namespace sasgsim {
+namespace {
+
+bool g_alive = false;
+
+std::string attribute_path(const std::string& name) {
+  return ".network.ns3_attributes[\"" + name + "\"]";
+}
+
+template <typename T>
+bool streams_as(const std::string& text) {
+  std::istringstream in(text);
+  T value{};
+  in >> value;
+  return !in.fail() && in.eof();
+}
+
+// ns-3 aborts the process on some malformed values instead of reporting them, so values of
+// those types are checked here first, with the grammar ns-3's own parsers accept. Returns
+// false when the text would not parse.
+bool parses_safely(const std::string& value_type, const std::string& text) {
+  if (value_type == "ns3::UintegerValue") {
+    return !text.empty() && std::isdigit(static_cast<unsigned char>(text[0])) &&
+           streams_as<uint64_t>(text);
+  }
+  if (value_type == "ns3::IntegerValue") return streams_as<int64_t>(text);
+  if (value_type == "ns3::DoubleValue") return streams_as<double>(text);
+  if (value_type == "ns3::TimeValue") {
+    const size_t unit = text.find_first_not_of("+-0123456789.eE");
+    if (!streams_as<double>(text.substr(0, unit))) return false;
+    if (unit == std::string::npos) return true;
+    static const std::regex kUnits("s|ms|us|ns|ps|fs|min|h|d|y");
+    return std::regex_match(text.substr(unit), kUnits);
+  }
+  if (value_type == "ns3::DataRateValue") {
+    static const std::regex kRate("[0-9]+(\\.[0-9]+)?([kKMG]i?)?(bps|b/s|Bps|B/s)");
+    return std::regex_match(text, kRate);
+  }
+  if (value_type == "ns3::QueueSizeValue") {
+    static const std::regex kSize("[0-9]+([kKMG]i?)?[pB]");
+    return std::regex_match(text, kSize);
+  }
+  if (value_type == "ns3::TypeIdValue") {
+    ns3::TypeId tid;
+    return ns3::TypeId::LookupByNameFailSafe(text, &tid);
+  }
+  return true;
+}
+
+// Checks one raw attribute against ns-3's TypeId database; empty when it is fine.
+std::string attribute_problem(const std::string& name, const std::string& value) {
+  const std::string prefix = "ns3::";
+  const size_t split = name.rfind("::");
+  if (name.compare(0, prefix.size(), prefix) != 0 || split == std::string::npos ||
+      split < prefix.size()) {
+    return "expected a name like \"ns3::TcpSocket::InitialCwnd\"";
+  }
+  const std::string type_name = name.substr(0, split);
+  const std::string attribute = name.substr(split + 2);
+  ns3::TypeId tid;
+  if (!ns3::TypeId::LookupByNameFailSafe(type_name, &tid)) {
+    return "ns-3 has no type \"" + type_name + "\"";
+  }
+  ns3::TypeId::AttributeInformation info;
+  if (!tid.LookupAttributeByName(attribute, &info)) {
+    std::string names;
+    for (uint32_t i = 0; i < tid.GetAttributeN(); ++i) {
+      names += (i ? ", " : "") + tid.GetAttribute(i).name;
+    }
+    return "ns-3 type \"" + type_name + "\" has no attribute \"" + attribute + "\"" +
+           (names.empty() ? std::string() : " (its own attributes: " + names + ")");
+  }
+  const std::string value_type = info.checker->GetValueTypeName();
+  if (value_type == "ns3::PointerValue" || value_type == "ns3::ObjectFactoryValue" ||
+      value_type == "ns3::CallbackValue" || value_type == "ns3::ObjectPtrContainerValue") {
+    return name + " holds an object (" + value_type + "), which cannot be set from a scenario";
+  }
+  ns3::Ptr<ns3::AttributeValue> parsed;
+  if (parses_safely(value_type, value)) {
+    parsed = info.checker->CreateValidValue(ns3::StringValue(value));
+  }
+  if (!parsed) {
+    return "ns-3 cannot read \"" + value + "\" as a value of " + name + " (expected " +
+           info.checker->GetUnderlyingTypeInformation() + ")";
+  }
+  return {};
+}
+
+// A congestion control is a TcpCongestionOps; ns-3.37 registers TcpCubic under another
+// parent, so the check creates the object and asks it.
+bool is_congestion_control(const std::string& type_name) {
+  ns3::TypeId tid;
+  if (!ns3::TypeId::LookupByNameFailSafe(type_name, &tid) || !tid.HasConstructor()) return false;
+  if (tid.IsChildOf(ns3::TcpCongestionOps::GetTypeId())) return true;
+  if (!tid.IsChildOf(ns3::Object::GetTypeId())) return false;
+  ns3::ObjectFactory factory;
+  factory.SetTypeId(tid);
+  return ns3::DynamicCast<ns3::TcpCongestionOps>(factory.Create()) != nullptr;
+}
+
+uint32_t ns3_seed_of(uint64_t seed) {
+  const auto folded = static_cast<uint32_t>(seed ^ (seed >> 32));
+  return folded == 0 ? 1u : folded;  // ns-3 rejects seed 0
+}
+
+}  // namespace
+
+std::vector<ScenarioIssue> Ns3Globals::check(const NetworkOptions& options) {
+  std::vector<ScenarioIssue> issues;
+  if (options.backend != NetworkBackendKind::kNs3) return issues;
+  const std::string& cc = options.transport.congestion_control;
+  if (!cc.empty() && !is_congestion_control("ns3::" + cc)) {
+    std::string known;
+    for (uint16_t i = 0; i < ns3::TypeId::GetRegisteredN(); ++i) {
+      const std::string name = ns3::TypeId::GetRegistered(i).GetName();
+      if (name.rfind("ns3::Tcp", 0) == 0 && is_congestion_control(name)) {
+        known += (known.empty() ? "" : ", ") + name.substr(5);
+      }
+    }
+    issues.push_back({".network.transport.congestion_control",
+                      "ns-3 has no TCP congestion control \"" + cc + "\"; known: " + known});
+  }
+  for (const auto& [name, value] : options.ns3_attributes) {
+    std::string problem = attribute_problem(name, value);
+    if (!problem.empty()) issues.push_back({attribute_path(name), problem});
+  }
+  return issues;
+}
+
+Ns3Globals::Ns3Globals(const NetworkOptions& options, uint64_t seed) {
+  if (g_alive) {
+    throw std::logic_error("Ns3Globals: only one ns-3 simulation may exist at a time");
+  }
+  std::vector<ScenarioIssue> issues = check(options);
+  if (!issues.empty()) throw ScenarioError("network", issues);
+  g_alive = true;
+  ns3::Config::Reset();
+  ns3::RngSeedManager::SetSeed(ns3_seed_of(seed));
+  ns3::RngSeedManager::SetRun(1);
+  const TransportOptions& t = options.transport;
+  ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize",
+                          ns3::UintegerValue(static_cast<uint64_t>(t.segment_size_bytes)));
+  ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize",
+                          ns3::UintegerValue(static_cast<uint64_t>(t.send_buffer_bytes)));
+  ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize",
+                          ns3::UintegerValue(static_cast<uint64_t>(t.receive_buffer_bytes)));
+  if (!t.congestion_control.empty()) {
+    ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
+                            ns3::TypeIdValue(ns3::TypeId::LookupByName("ns3::" +
+                                                                       t.congestion_control)));
+  }
+  for (const auto& [name, value] : options.ns3_attributes) {
+    if (!ns3::Config::SetDefaultFailSafe(name, ns3::StringValue(value))) {
+      throw std::logic_error("Ns3Globals: ns-3 refused checked attribute " + name);
+    }
+  }
+}
+
+Ns3Globals::~Ns3Globals() {
+  ns3::Simulator::Destroy();
+  ns3::Config::Reset();
+  g_alive = false;
+}
+
+}  // namespace sasgsim

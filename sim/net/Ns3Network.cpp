@@ -1,0 +1,166 @@
+#include "sim/net/Ns3Network.h"
+
+#include <stdexcept>
+
+#include "sim/net/Ns3Session.h"
+
+namespace sasgsim {
+
+Ns3Network::Ns3Network(const NetworkOptions& options, const NetworkSetup& setup)
+    : options_(options),
+      setup_(setup),
+      session_setup_(std::make_unique<Ns3SessionSetup>()) {
+  if (setup.workers < 1) throw std::logic_error("Ns3Network: workers must be >= 1");
+  if (std::vector<ScenarioIssue> issues = check_network(options); !issues.empty()) {
+    throw ScenarioError("network", std::move(issues));
+  }
+  session_setup_->options = options;
+  session_setup_->workers = setup.workers;
+  session_setup_->downlink_bytes = setup.model_bytes;
+  session_setup_->seed = setup.seed;
+  std::vector<LinkOptions> classes;
+  for (int m = 0; m < setup.workers; ++m) {
+    const LinkOptions link = options.link_of(m);
+    size_t c = 0;
+    while (c < classes.size() &&
+           !(classes[c].rate_bps == link.rate_bps && classes[c].latency_s == link.latency_s)) {
+      ++c;
+    }
+    if (c == classes.size()) {
+      classes.push_back(link);
+      class_worker_.push_back(m);
+    }
+    link_class_.push_back(static_cast<int>(c));
+  }
+  links_ = describe_links(options, setup.workers);
+  traffic_.assign(links_.size(), LinkTraffic{});
+  if (options.fidelity == FidelityKind::kExact) {
+    session_ = std::make_unique<Ns3Session>(*session_setup_);
+  }
+}
+
+Ns3Network::~Ns3Network() = default;
+
+const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vector<Upload>& uploads,
+                                                bool downlink,
+                                                const std::vector<Upload>** simulated) {
+  auto found = memo_.find(key);
+  if (found != memo_.end()) {
+    ++memo_hits_;
+  } else {
+    Entry entry;
+    entry.simulated = uploads;
+    Ns3Session session(*session_setup_);
+    for (int64_t r = 0; r < options_.memo_warmup; ++r) {
+      packets_simulated_ += session.run(uploads, downlink).packets;
+    }
+    for (int r = 0; r < kMemoSamples; ++r) {
+      SessionOutcome outcome = session.run(uploads, downlink);
+      packets_simulated_ += outcome.packets;
+      Measured m;
+      m.finish_s = std::move(outcome.result.finish_s);
+      m.comm_time_s = outcome.result.comm_time_s;
+      m.wire_bytes = outcome.result.wire_bytes;
+      m.links = std::move(outcome.links);
+      entry.samples.push_back(std::move(m));
+    }
+    simulated_s_ += session.now_s();
+    found = memo_.emplace(key, std::move(entry)).first;
+  }
+  Entry& entry = found->second;
+  *simulated = &entry.simulated;
+  const Measured& m = entry.samples[entry.next];
+  entry.next = (entry.next + 1) % entry.samples.size();
+  return m;
+}
+
+void Ns3Network::account(const Measured& m, const std::vector<Upload>& simulated,
+                         const std::vector<Upload>& actual) {
+  for (size_t i = 0; i < actual.size(); ++i) {
+    traffic_[actual[i].worker] += m.links[simulated[i].worker];
+  }
+  if (options_.topology == TopologyKind::kSwitch) traffic_.back() += m.links.back();
+}
+
+void Ns3Network::account_downlink(const Measured& m) {
+  for (size_t l = 0; l < traffic_.size(); ++l) traffic_[l] += m.links[l];
+}
+
+TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads) {
+  TransferResult result;
+  if (options_.schedule == ScheduleKind::kSequential) {
+    // One upload after another: each is a pattern of its own (its link class and size).
+    for (const Upload& up : uploads) {
+      const int c = link_class_.at(static_cast<size_t>(up.worker));
+      const Key key{false, {{c, up.payload_bytes}}};
+      const std::vector<Upload> lone{Upload{class_worker_[c], up.payload_bytes}};
+      const std::vector<Upload>* simulated = nullptr;
+      const Measured& m = measure(key, lone, false, &simulated);
+      result.comm_time_s += m.comm_time_s;
+      result.finish_s.push_back(result.comm_time_s);
+      result.wire_bytes += m.wire_bytes;
+      account(m, *simulated, {up});
+    }
+  } else if (!uploads.empty()) {
+    Key key{false, {}};
+    for (const Upload& up : uploads) {
+      std::get<1>(key).emplace_back(link_class_.at(static_cast<size_t>(up.worker)),
+                                    up.payload_bytes);
+    }
+    const std::vector<Upload>* simulated = nullptr;
+    const Measured& m = measure(key, uploads, false, &simulated);
+    result.finish_s = m.finish_s;
+    result.comm_time_s = m.comm_time_s;
+    result.wire_bytes = m.wire_bytes;
+    account(m, *simulated, uploads);
+  }
+  if (options_.downlink && setup_.model_bytes > 0) {
+    const std::vector<Upload>* simulated = nullptr;
+    const Measured& m = measure(Key{true, {}}, {}, true, &simulated);
+    result.comm_time_s += m.comm_time_s;
+    result.wire_bytes += m.wire_bytes;
+    account_downlink(m);
+  }
+  return result;
+}
+
+TransferResult Ns3Network::transfer_exact(const std::vector<Upload>& uploads) {
+  SessionOutcome outcome = session_->run(uploads, options_.downlink);
+  for (size_t l = 0; l < traffic_.size(); ++l) traffic_[l] += outcome.links[l];
+  packets_simulated_ += outcome.packets;
+  simulated_s_ = session_->now_s();
+  return std::move(outcome.result);
+}
+
+TransferResult Ns3Network::transfer(int64_t /*iteration*/, const std::vector<Upload>& uploads) {
+  TransferResult result = options_.fidelity == FidelityKind::kExact ? transfer_exact(uploads)
+                                                                    : transfer_memo(uploads);
+  busy_s_ += result.comm_time_s;
+  ++iterations_;
+  return result;
+}
+
+nlohmann::json Ns3Network::summary() const {
+  int64_t drops = 0;
+  for (const LinkTraffic& t : traffic_) drops += t.up_drops + t.down_drops;
+  nlohmann::json out = {{"backend", "ns3"},
+                        {"fidelity", to_string(options_.fidelity)},
+                        {"topology", to_string(options_.topology)},
+                        {"schedule", to_string(options_.schedule)},
+                        {"downlink", options_.downlink},
+                        {"iterations", iterations_},
+                        {"comm_time_s", busy_s_},
+                        {"drops", drops},
+                        {"packets_simulated", packets_simulated_},
+                        {"simulated_s", simulated_s_},
+                        {"links", links_to_json(links_, traffic_, busy_s_)}};
+  if (options_.fidelity == FidelityKind::kMemo) {
+    out["memo"] = {{"patterns", memo_.size()},
+                   {"reused", memo_hits_},
+                   {"warmup_runs", options_.memo_warmup},
+                   {"samples_per_pattern", kMemoSamples}};
+  }
+  return out;
+}
+
+}  // namespace sasgsim

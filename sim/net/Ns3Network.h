@@ -1,0 +1,75 @@
+// The packet-level backend: worker uploads (and the optional model downlink) simulated by
+// ns-3 over TCP. fidelity "exact" runs one continuous simulation of every iteration;
+// "memo" simulates each distinct pattern once, in a freshly built network warmed up by
+// repeating it, and reuses the result. A pattern's steady state can alternate between
+// outcomes (a delayed ACK left over from one transfer slows the next), so memo records
+// kMemoSamples consecutive warm outcomes and successive uses of the pattern cycle through them.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <tuple>
+#include <vector>
+
+#include "sim/net/LinkTraffic.h"
+#include "sim/net/Network.h"
+
+namespace sasgsim {
+
+class Ns3Session;
+struct Ns3SessionSetup;
+
+class Ns3Network : public Network {
+ public:
+  static constexpr int kMemoSamples = 4;
+
+  Ns3Network(const NetworkOptions& options, const NetworkSetup& setup);
+  ~Ns3Network() override;
+  TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) override;
+  std::string name() const override { return "ns3"; }
+  nlohmann::json summary() const override;
+
+ private:
+  // A simulated pattern: uploads (by position) and/or the downlink.
+  struct Measured {
+    std::vector<double> finish_s;
+    double comm_time_s = 0.0;
+    int64_t wire_bytes = 0;
+    std::vector<LinkTraffic> links;  // as simulated, indexed by link
+  };
+  struct Entry {
+    std::vector<Measured> samples;  // consecutive warm outcomes
+    std::vector<Upload> simulated;  // the uploads as simulated (their workers' links)
+    size_t next = 0;                // the sample the next use of the pattern gets
+  };
+  // The pattern's key: per upload (link class, bytes), and whether it is the downlink.
+  using Key = std::tuple<bool, std::vector<std::pair<int, int64_t>>>;
+
+  // The pattern's outcome for this use, simulating it first when it is new; *simulated gets
+  // the uploads as they were simulated.
+  const Measured& measure(const Key& key, const std::vector<Upload>& uploads, bool downlink,
+                          const std::vector<Upload>** simulated);
+  // Adds a pattern's traffic to the run's totals, its uploads' links renamed to `workers`.
+  void account(const Measured& m, const std::vector<Upload>& simulated,
+               const std::vector<Upload>& actual);
+  void account_downlink(const Measured& m);
+  TransferResult transfer_memo(const std::vector<Upload>& uploads);
+  TransferResult transfer_exact(const std::vector<Upload>& uploads);
+
+  NetworkOptions options_;
+  NetworkSetup setup_;
+  std::unique_ptr<Ns3SessionSetup> session_setup_;
+  std::unique_ptr<Ns3Session> session_;  // exact mode: the one continuous simulation
+  std::vector<int> link_class_;          // per worker: equal links share a class
+  std::vector<int> class_worker_;        // per class: the first worker with it
+  std::map<Key, Entry> memo_;
+  std::vector<LinkDescription> links_;
+  std::vector<LinkTraffic> traffic_;     // the run's traffic, reused patterns counted each time
+  double busy_s_ = 0.0;
+  int64_t iterations_ = 0;
+  int64_t memo_hits_ = 0;
+  int64_t packets_simulated_ = 0;        // every hop, warm-up runs included
+  double simulated_s_ = 0.0;             // ns-3 time simulated, warm-up runs and handshakes included
+};
+
+}  // namespace sasgsim

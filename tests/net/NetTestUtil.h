@@ -1,0 +1,31 @@
+// Small builders shared by the network tests.
+#pragma once
+
+#include "sim/net/Network.h"
+
+namespace sasgsim {
+
+inline NetworkOptions net_options(NetworkBackendKind backend, ScheduleKind schedule,
+                                  double rate_bps = 1e9, double latency_s = 1e-4) {
+  NetworkOptions o;
+  o.backend = backend;
+  o.schedule = schedule;
+  o.link = LinkOptions{rate_bps, latency_s};
+  o.server_link = LinkOptions{rate_bps, 0.0};
+  return o;
+}
+
+inline NetworkSetup net_setup(int workers, int64_t model_bytes = 0, uint64_t seed = 42) {
+  NetworkSetup s;
+  s.workers = workers;
+  s.model_bytes = model_bytes;
+  s.seed = seed;
+  return s;
+}
+
+// The fluid lower bound of a lone transfer: latency + 8N / R.
+inline double lone_bound_s(int64_t bytes, double rate_bps, double latency_s) {
+  return latency_s + 8.0 * static_cast<double>(bytes) / rate_bps;
+}
+
+}  // namespace sasgsim
