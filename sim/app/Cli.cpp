@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sim/net/Network.h"
+#include "sim/runtime/Replay.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/ScenarioParser.h"
@@ -109,6 +110,23 @@ int run_cli(int argc, char** argv) {
       ->type_name("ALG,...");
   run->add_flag("-q,--quiet", quiet, "No progress line on stderr");
 
+  std::string replay_dir;
+  std::string replay_out;
+  std::vector<std::string> replay_overrides;
+  std::vector<std::string> replay_only;
+  bool replay_quiet = false;
+  CLI::App* replay = app.add_subcommand(
+      "replay", "Re-time a finished run under other network settings, without training");
+  replay->add_option("run_dir", replay_dir, "Results directory of `sasgsim run`")->required();
+  replay->add_option("--out", replay_out, "Results directory (default: RUN_DIR-replay)");
+  replay->add_option("--set", replay_overrides,
+                     "Change a network key, e.g. --set network.bandwidth=100Mbps "
+                     "(only network.* keys: the uploads do not depend on the network)")
+      ->type_name("network.KEY=VALUE");
+  replay->add_option("--only", replay_only, "Replay only these algorithms (comma-separated)")
+      ->type_name("ALG,...");
+  replay->add_flag("-q,--quiet", replay_quiet, "No progress line on stderr");
+
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_overrides;
   CLI::App* validate =
@@ -132,6 +150,17 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (*validate) return command_validate(validate_files, validate_overrides);
+    if (*replay) {
+      ReplayRequest request;
+      request.run_dir = replay_dir;
+      request.overrides = replay_overrides;
+      request.out_dir = replay_out;
+      request.only = split_list(replay_only);
+      request.quiet = replay_quiet;
+      request.command_line = join_args(argc, argv);
+      print_results(replay_run(request));
+      return kExitOk;
+    }
     Scenario scenario = load_checked_scenario(scenario_file, overrides);
     RunRequest request;
     request.out_dir = out_dir;

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <array>
+#include <string>
 
 namespace sasgsim::columns {
 
@@ -26,13 +27,34 @@ inline constexpr std::array<const char*, 16> kMetrics{
 };
 
 // <algorithm>/uploads.csv: one row per upload, enough to replay the network.
-inline constexpr std::array<const char*, 6> kUploads{
+inline constexpr std::array<const char*, 7> kUploads{
     "iteration",      // t, from 0
     "worker",         // m, from 0
     "values",         // transmitted values
     "payload_bytes",  // encoded message bytes
     "forced",         // 1 when sent only because tau > D
-    "finish_s",       // completion time, seconds after the iteration's communication began
+    "start_s",        // first byte offered, seconds after the iteration's communication began
+    "finish_s",       // last byte delivered, seconds after the iteration's communication began
 };
+
+// <algorithm>/iterations.csv: one row per iteration.
+inline constexpr std::array<const char*, 4> kIterations{
+    "iteration",    // t, from 0
+    "uploads",      // uploads in this iteration
+    "start_s",      // simulated time at which the iteration's communication begins
+    "comm_time_s",  // the iteration's communication time
+};
+
+// "a,b,c\n" for a list of column names.
+template <size_t N>
+std::string csv_header(const std::array<const char*, N>& names) {
+  std::string line;
+  for (size_t i = 0; i < N; ++i) {
+    if (i) line += ',';
+    line += names[i];
+  }
+  line += '\n';
+  return line;
+}
 
 }  // namespace sasgsim::columns

@@ -51,6 +51,7 @@ double AnalyticNetwork::concurrent_time_s(const std::vector<int>& who,
 TransferResult AnalyticNetwork::transfer(int64_t /*iteration*/,
                                          const std::vector<Upload>& uploads) {
   TransferResult result;
+  result.start_s.reserve(uploads.size());
   result.finish_s.reserve(uploads.size());
   const int workers = static_cast<int>(path_rate_bps_.size());
   const bool with_switch = options_.topology == TopologyKind::kSwitch;
@@ -72,12 +73,14 @@ TransferResult AnalyticNetwork::transfer(int64_t /*iteration*/,
   if (options_.schedule == ScheduleKind::kSequential) {
     double clock_s = 0.0;
     for (size_t i = 0; i < who.size(); ++i) {
+      result.start_s.push_back(clock_s);
       clock_s += path_latency_s_[who[i]] +
                  8.0 * static_cast<double>(bytes[i]) / path_rate_bps_[who[i]];
       result.finish_s.push_back(clock_s);
     }
     result.comm_time_s = clock_s;
   } else {
+    result.start_s.assign(who.size(), 0.0);
     result.comm_time_s = concurrent_time_s(who, bytes, &result.finish_s);
   }
   if (options_.downlink && model_bytes_ > 0) {

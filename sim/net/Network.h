@@ -21,6 +21,9 @@ struct Upload {
 };
 
 struct TransferResult {
+  // When each upload's first byte is offered, seconds from the start of the iteration's
+  // communication, in the order of the uploads given (sequential: when the previous one ends).
+  std::vector<double> start_s;
   // Completion time of each upload, seconds from the start of the iteration's communication,
   // in the order of the uploads given.
   std::vector<double> finish_s;

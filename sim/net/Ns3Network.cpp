@@ -58,6 +58,7 @@ const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vecto
       SessionOutcome outcome = session.run(uploads, downlink);
       packets_simulated_ += outcome.packets;
       Measured m;
+      m.start_s = std::move(outcome.result.start_s);
       m.finish_s = std::move(outcome.result.finish_s);
       m.comm_time_s = outcome.result.comm_time_s;
       m.wire_bytes = outcome.result.wire_bytes;
@@ -96,6 +97,7 @@ TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads) {
       const std::vector<Upload> lone{Upload{class_worker_[c], up.payload_bytes}};
       const std::vector<Upload>* simulated = nullptr;
       const Measured& m = measure(key, lone, false, &simulated);
+      result.start_s.push_back(result.comm_time_s);
       result.comm_time_s += m.comm_time_s;
       result.finish_s.push_back(result.comm_time_s);
       result.wire_bytes += m.wire_bytes;
@@ -109,6 +111,7 @@ TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads) {
     }
     const std::vector<Upload>* simulated = nullptr;
     const Measured& m = measure(key, uploads, false, &simulated);
+    result.start_s = m.start_s;
     result.finish_s = m.finish_s;
     result.comm_time_s = m.comm_time_s;
     result.wire_bytes = m.wire_bytes;

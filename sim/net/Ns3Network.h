@@ -32,6 +32,7 @@ class Ns3Network : public Network {
  private:
   // A simulated pattern: uploads (by position) and/or the downlink.
   struct Measured {
+    std::vector<double> start_s;
     std::vector<double> finish_s;
     double comm_time_s = 0.0;
     int64_t wire_bytes = 0;

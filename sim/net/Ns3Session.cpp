@@ -82,7 +82,7 @@ struct Ns3Session::Impl {
   // The iteration in progress.
   std::vector<int64_t> up_expected, up_received, up_unsent;
   std::vector<int64_t> down_expected, down_received, down_unsent;
-  std::vector<double> up_finish_s;
+  std::vector<double> up_start_s, up_finish_s;
   std::vector<int> order;   // uploading workers, in worker order
   size_t next_upload = 0;   // sequential: the next one to start
   int uploads_pending = 0;
@@ -236,6 +236,7 @@ struct Ns3Session::Impl {
     down_expected.assign(workers, 0);
     down_received.assign(workers, 0);
     down_unsent.assign(workers, 0);
+    up_start_s.assign(workers, 0.0);
     up_finish_s.assign(workers, 0.0);
 
     listener = ns3::Socket::CreateSocket(server, ns3::TcpSocketFactory::GetTypeId());
@@ -341,6 +342,7 @@ struct Ns3Session::Impl {
   }
 
   void start_upload(int m) {
+    up_start_s[m] = ns3::Simulator::Now().GetSeconds() - start_s;
     up_unsent[m] = up_expected[m];
     push(*worker_sockets[m], up_unsent[m]);
   }
@@ -401,6 +403,7 @@ struct Ns3Session::Impl {
 
   SessionOutcome run(const std::vector<Upload>& uploads, bool downlink) {
     SessionOutcome out;
+    out.result.start_s.assign(uploads.size(), 0.0);
     out.result.finish_s.assign(uploads.size(), 0.0);
     const bool send_model = downlink && setup.downlink_bytes > 0;
     if (uploads.empty() && !send_model) {
@@ -446,7 +449,10 @@ struct Ns3Session::Impl {
           setup.iteration_limit_s, order.size() - static_cast<size_t>(uploads_pending),
           order.size()));
     }
-    for (size_t i = 0; i < uploads.size(); ++i) out.result.finish_s[i] = up_finish_s[order[i]];
+    for (size_t i = 0; i < uploads.size(); ++i) {
+      out.result.start_s[i] = up_start_s[order[i]];
+      out.result.finish_s[i] = up_finish_s[order[i]];
+    }
     out.result.comm_time_s = end_s - start_s;
     out.links.resize(traffic.size());
     for (size_t l = 0; l < traffic.size(); ++l) out.links[l] = traffic[l] - before[l];

@@ -137,6 +137,8 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
       {"train_size", data.train_size()},
       {"test_size", data.test().size()},
       {"network_backend", to_string(scenario.network.backend)},
+      {"model_parameters", parameters},
+      {"model_bytes", network_setup.model_bytes},
       {"command", request.command_line},
       {"started_utc", utc_now()},
       {"algorithms", nlohmann::json::array()},

@@ -11,40 +11,13 @@
 #include <nlohmann/json.hpp>
 #include <torch/types.h>
 
+#include "sim/runtime/RunRecorder.h"
 #include "sim/scenario/Scenario.h"
 
 namespace sasgsim {
 
 class Network;
 class TrainingData;
-
-// Cumulative figures of a run (or of the run up to the target accuracy).
-struct Counters {
-  int64_t iteration = 0;  // iterations completed
-  int64_t rounds = 0;
-  int64_t skipped = 0;
-  int64_t paper_bits = 0;
-  int64_t payload_bytes = 0;
-  int64_t wire_bytes = 0;
-  double comm_time_s = 0.0;
-};
-
-struct RunSummary {
-  std::string algorithm;   // label
-  std::string kind;        // sgd, sparse, lasg, sasg
-  Counters total;
-  double final_test_acc = 0.0;
-  double final_test_top5_acc = 0.0;
-  double final_test_loss = 0.0;
-  int64_t server_memory_bytes = 0;      // at the end of the run
-  int64_t max_server_memory_bytes = 0;  // largest during the run
-  std::optional<double> target_accuracy;
-  std::optional<Counters> at_target;    // first evaluation reaching the target
-  double host_seconds = 0.0;            // wall-clock time of this process (not simulated)
-  double network_host_seconds = 0.0;    // part of host_seconds spent in the network backend
-  nlohmann::json network;               // the network backend's summary (links, drops, mode)
-  nlohmann::json to_json() const;       // summary.json (host_seconds excluded: deterministic)
-};
 
 struct TrainerSettings {
   torch::Device device = torch::kCPU;

@@ -213,6 +213,44 @@ TEST_F(CliTest, RerunInSameDirectoryReplacesEarlierResults) {
   EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 2) << metrics;  // header + 1 row
 }
 
+// A replay re-times a finished run's uploads under other network settings; its files equal
+// those of a full run with those settings.
+TEST_F(CliTest, ReplayEqualsAFullRunWithTheOtherNetwork) {
+  const fs::path file = write_json("tiny.json", synthetic_scenario());
+  const std::string network =
+      " --set network.backend=ns3 --set network.bandwidth=20Mbps --set network.topology=switch"
+      " --set network.schedule=concurrent --set network.downlink=true";
+  ASSERT_EQ(run("run " + file.string() + " -q --out " + (dir_ / "analytic").string()).exit_code, 0);
+  CommandResult full = run("run " + file.string() + " -q --out " + (dir_ / "full").string() + network);
+  ASSERT_EQ(full.exit_code, 0) << full.err;
+  CommandResult replay = run("replay " + (dir_ / "analytic").string() + " -q --out " +
+                             (dir_ / "replayed").string() + network);
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  for (const std::string alg : {"sgd", "sparse", "lasg", "sasg"}) {
+    for (const std::string f : {"metrics.csv", "uploads.csv", "iterations.csv", "summary.json"}) {
+      const std::string expected = slurp(dir_ / "full" / alg / f);
+      EXPECT_FALSE(expected.empty()) << alg << "/" << f;
+      EXPECT_EQ(slurp(dir_ / "replayed" / alg / f), expected) << alg << "/" << f;
+    }
+  }
+  nlohmann::json manifest = nlohmann::json::parse(slurp(dir_ / "replayed" / "manifest.json"));
+  EXPECT_EQ(manifest["scenario"]["network"]["bandwidth"], "20Mbps");
+  EXPECT_TRUE(manifest["complete"].get<bool>());
+  EXPECT_NE(manifest["replayed_from"].get<std::string>().find("analytic"), std::string::npos);
+
+  CommandResult not_network = run("replay " + (dir_ / "analytic").string() +
+                                  " --set workers=2 --out " + (dir_ / "x").string());
+  EXPECT_EQ(not_network.exit_code, 2);
+  EXPECT_NE(not_network.err.find("network.* keys"), std::string::npos) << not_network.err;
+  CommandResult bad_value = run("replay " + (dir_ / "analytic").string() +
+                                " --set network.bandwidth=fast --out " + (dir_ / "x").string());
+  EXPECT_EQ(bad_value.exit_code, 2);
+  EXPECT_NE(bad_value.err.find(".network.bandwidth"), std::string::npos) << bad_value.err;
+  CommandResult missing = run("replay " + (dir_ / "nothing").string());
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("manifest.json"), std::string::npos) << missing.err;
+}
+
 TEST_F(CliTest, SetOverridesAndOnlyErrors) {
   const fs::path file = write_json("tiny.json", synthetic_scenario());
   const fs::path out = dir_ / "o";

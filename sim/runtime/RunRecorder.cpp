@@ -1,0 +1,142 @@
+#include "sim/runtime/RunRecorder.h"
+
+#include <chrono>
+#include <filesystem>
+#include <stdexcept>
+
+#include <fmt/format.h>
+
+#include "sim/metrics/Columns.h"
+#include "sim/net/Network.h"
+
+namespace sasgsim {
+
+std::string format_number(double v) { return fmt::format("{:.9g}", v); }
+
+nlohmann::json RunSummary::to_json() const {
+  nlohmann::json j = {
+      {"algorithm", algorithm},
+      {"kind", kind},
+      {"iterations", total.iteration},
+      {"rounds", total.rounds},
+      {"skipped", total.skipped},
+      {"paper_bits", total.paper_bits},
+      {"payload_bytes", total.payload_bytes},
+      {"wire_bytes", total.wire_bytes},
+      {"comm_time_s", total.comm_time_s},
+      {"final_test_acc", final_test_acc},
+      {"final_test_top5_acc", final_test_top5_acc},
+      {"final_test_loss", final_test_loss},
+      {"server_memory_bytes", server_memory_bytes},
+      {"max_server_memory_bytes", max_server_memory_bytes},
+      {"gradients", gradients},
+      {"aux_gradients", aux_gradients},
+  };
+  j["network"] = network;
+  j["target_accuracy"] = target_accuracy ? nlohmann::json(*target_accuracy) : nlohmann::json();
+  const bool reached = at_target.has_value();
+  auto field = [&](auto getter) {
+    return reached ? nlohmann::json(getter(*at_target)) : nlohmann::json();
+  };
+  if (target_accuracy) {
+    j["iterations_to_target"] = field([](const Counters& c) { return c.iteration; });
+    j["rounds_to_target"] = field([](const Counters& c) { return c.rounds; });
+    j["paper_bits_to_target"] = field([](const Counters& c) { return c.paper_bits; });
+    j["payload_bytes_to_target"] = field([](const Counters& c) { return c.payload_bytes; });
+    j["wire_bytes_to_target"] = field([](const Counters& c) { return c.wire_bytes; });
+    j["comm_time_to_target_s"] = field([](const Counters& c) { return c.comm_time_s; });
+  }
+  return j;
+}
+
+RunSummary RunSummary::from_json(const nlohmann::json& j) {
+  RunSummary s;
+  s.algorithm = j.at("algorithm").get<std::string>();
+  s.kind = j.at("kind").get<std::string>();
+  s.final_test_acc = j.at("final_test_acc").get<double>();
+  s.final_test_top5_acc = j.at("final_test_top5_acc").get<double>();
+  s.final_test_loss = j.at("final_test_loss").get<double>();
+  s.server_memory_bytes = j.at("server_memory_bytes").get<int64_t>();
+  s.max_server_memory_bytes = j.at("max_server_memory_bytes").get<int64_t>();
+  s.gradients = j.at("gradients").get<int64_t>();
+  s.aux_gradients = j.at("aux_gradients").get<int64_t>();
+  if (!j.at("target_accuracy").is_null()) s.target_accuracy = j["target_accuracy"].get<double>();
+  return s;
+}
+
+RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
+    : dir_(std::move(dir)),
+      network_(network),
+      workers_(workers),
+      uploads_file_(dir_ + "/uploads.csv"),
+      iterations_file_(dir_ + "/iterations.csv"),
+      metrics_text_(columns::csv_header(columns::kMetrics)) {
+  // The new files are written under temporary names; the old ones must not pass for them.
+  for (const char* stale : {"summary.json", "metrics.csv", "uploads.csv", "iterations.csv"}) {
+    std::filesystem::remove(std::filesystem::path(dir_) / stale);
+  }
+  uploads_file_.stream() << columns::csv_header(columns::kUploads);
+  iterations_file_.stream() << columns::csv_header(columns::kIterations);
+}
+
+void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads) {
+  std::vector<Upload> transfers;
+  transfers.reserve(uploads.size());
+  for (const UploadRecord& up : uploads) {
+    transfers.push_back(Upload{up.worker, up.payload_bytes});
+    ++counters_.rounds;
+    counters_.paper_bits += 32 * up.values;
+    counters_.payload_bytes += up.payload_bytes;
+  }
+  counters_.skipped += workers_ - static_cast<int64_t>(uploads.size());
+
+  const auto start = std::chrono::steady_clock::now();
+  const TransferResult timing = network_.transfer(t, transfers);
+  network_host_seconds_ +=
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (timing.finish_s.size() != uploads.size() || timing.start_s.size() != uploads.size()) {
+    throw std::logic_error("network backend returned the wrong number of upload times");
+  }
+  std::ostream& out = uploads_file_.stream();
+  for (size_t i = 0; i < uploads.size(); ++i) {
+    out << t << ',' << uploads[i].worker << ',' << uploads[i].values << ','
+        << uploads[i].payload_bytes << ',' << (uploads[i].forced ? 1 : 0) << ','
+        << format_number(timing.start_s[i]) << ',' << format_number(timing.finish_s[i]) << '\n';
+  }
+  iterations_file_.stream() << t << ',' << uploads.size() << ','
+                            << format_number(counters_.comm_time_s) << ','
+                            << format_number(timing.comm_time_s) << '\n';
+  counters_.comm_time_s += timing.comm_time_s;
+  counters_.wire_bytes += timing.wire_bytes;
+  counters_.iteration = t + 1;
+  last_iteration_comm_s_ = timing.comm_time_s;
+  uploads_in_window_ += static_cast<int64_t>(uploads.size());
+}
+
+void RunRecorder::record_evaluation(const EvaluationRecord& row, bool reached_target) {
+  if (row.iteration != counters_.iteration) {
+    throw std::logic_error("RunRecorder: an evaluation must follow its iteration");
+  }
+  metrics_text_ += fmt::format(
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.iteration, row.epoch, row.lr,
+      counters_.rounds, counters_.skipped, counters_.paper_bits, counters_.payload_bytes,
+      counters_.wire_bytes, format_number(counters_.comm_time_s),
+      format_number(last_iteration_comm_s_), row.server_memory_bytes, row.train_loss,
+      row.test_loss, row.test_acc, row.test_top5_acc, uploads_in_window_);
+  uploads_in_window_ = 0;
+  // Rewritten whole at every evaluation so a long run always has readable metrics.
+  write_file_atomically(dir_ + "/metrics.csv", metrics_text_);
+  if (reached_target && !at_target_) at_target_ = counters_;
+}
+
+void RunRecorder::finish(RunSummary& summary) {
+  uploads_file_.commit();
+  iterations_file_.commit();
+  summary.total = counters_;
+  summary.at_target = at_target_;
+  summary.network = network_.summary();
+  summary.network_host_seconds = network_host_seconds_;
+  write_file_atomically(dir_ + "/summary.json", summary.to_json().dump(2) + "\n");
+}
+
+}  // namespace sasgsim

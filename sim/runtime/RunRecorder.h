@@ -1,0 +1,101 @@
+// Everything of a run that depends on the network: it times each iteration's uploads on the
+// network backend, keeps the cumulative counters, and writes uploads.csv, iterations.csv,
+// metrics.csv and summary.json. The training loop and the replay of a finished run share it,
+// so a replay writes exactly what a full run with the same network would.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/metrics/AtomicFile.h"
+
+namespace sasgsim {
+
+class Network;
+
+// Cumulative figures of a run (or of the run up to the target accuracy).
+struct Counters {
+  int64_t iteration = 0;  // iterations completed
+  int64_t rounds = 0;
+  int64_t skipped = 0;
+  int64_t paper_bits = 0;
+  int64_t payload_bytes = 0;
+  int64_t wire_bytes = 0;
+  double comm_time_s = 0.0;
+};
+
+struct RunSummary {
+  std::string algorithm;   // label
+  std::string kind;        // sgd, sparse, lasg, sasg
+  Counters total;
+  double final_test_acc = 0.0;
+  double final_test_top5_acc = 0.0;
+  double final_test_loss = 0.0;
+  int64_t server_memory_bytes = 0;      // at the end of the run
+  int64_t max_server_memory_bytes = 0;  // largest during the run
+  int64_t gradients = 0;                // gradient computations: M per iteration + auxiliary
+  int64_t aux_gradients = 0;            // extra gradients at theta_hat (lasg, sasg)
+  std::optional<double> target_accuracy;
+  std::optional<Counters> at_target;    // first evaluation reaching the target
+  nlohmann::json network;               // the network backend's summary (links, drops, mode)
+  double host_seconds = 0.0;            // wall-clock time of this process (not simulated)
+  double network_host_seconds = 0.0;    // part of host_seconds spent in the network backend
+  nlohmann::json to_json() const;       // summary.json (host seconds excluded: deterministic)
+  // Reads summary.json back; the counters are left empty (the recorder recomputes them).
+  static RunSummary from_json(const nlohmann::json& j);
+};
+
+// One upload of an iteration, as the algorithm decided it.
+struct UploadRecord {
+  int worker = 0;
+  int64_t values = 0;         // transmitted values
+  int64_t payload_bytes = 0;  // encoded message bytes
+  bool forced = false;        // sent only because tau > D
+};
+
+// The network-independent fields of a metrics.csv row, already formatted.
+struct EvaluationRecord {
+  int64_t iteration = 0;  // iterations completed
+  std::string epoch, lr, server_memory_bytes, train_loss, test_loss, test_acc, test_top5_acc;
+};
+
+// Doubles in result files: 9 significant digits, enough to tell float32 values apart and
+// stable, so identical runs give byte-identical files.
+std::string format_number(double v);
+
+class RunRecorder {
+ public:
+  // Removes an earlier run's files from `dir` (summary.json first: it marks a finished run).
+  RunRecorder(std::string dir, Network& network, int workers);
+
+  // Times iteration t's uploads (in worker order) and writes their rows.
+  void record_iteration(int64_t t, const std::vector<UploadRecord>& uploads);
+  // Appends a metrics.csv row (the file is rewritten atomically); the first row with
+  // reached_target fixes the at-target figures.
+  void record_evaluation(const EvaluationRecord& row, bool reached_target);
+  // Completes uploads.csv and iterations.csv, fills the summary's counters, at-target figures
+  // and network summary, and writes summary.json.
+  void finish(RunSummary& summary);
+
+  const Counters& counters() const { return counters_; }
+  double network_host_seconds() const { return network_host_seconds_; }
+
+ private:
+  std::string dir_;
+  Network& network_;
+  int workers_;
+  AtomicFile uploads_file_;
+  AtomicFile iterations_file_;
+  std::string metrics_text_;
+  Counters counters_;
+  std::optional<Counters> at_target_;
+  double last_iteration_comm_s_ = 0.0;
+  int64_t uploads_in_window_ = 0;
+  double network_host_seconds_ = 0.0;
+};
+
+}  // namespace sasgsim
