@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "sim/net/Network.h"
+#include "sim/app/Sweep.h"
 #include "sim/runtime/Replay.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/Errors.h"
@@ -127,6 +128,41 @@ int run_cli(int argc, char** argv) {
       ->type_name("ALG,...");
   replay->add_flag("-q,--quiet", replay_quiet, "No progress line on stderr");
 
+  SweepRequest sweep_request;
+  std::string collect_dir;
+  bool no_plots = false;
+  CLI::App* sweep = app.add_subcommand(
+      "sweep", "Run a scenario over the values of its \"sweep\" block; points that differ "
+               "only in the network share one training run (replayed)");
+  sweep->add_option("scenario", sweep_request.scenario_file, "Scenario JSON file with a sweep block");
+  sweep->add_option("--out", sweep_request.out_dir,
+                    "Sweep directory (default: results/<scenario name>-sweep)");
+  sweep->add_option("--jobs", sweep_request.jobs, "Training runs (with their replays) at once")
+      ->check(CLI::PositiveNumber);
+  sweep->add_option("--set", sweep_request.overrides, "Override a key before sweeping")
+      ->type_name("KEY=VALUE");
+  sweep->add_option("--emit-jobs", sweep_request.emit_jobs,
+                    "Write one command line per training run to FILE (for GNU parallel or a "
+                    "Slurm array) instead of running them")
+      ->type_name("FILE");
+  sweep->add_option("--collect", collect_dir,
+                    "Build DIR/sweep.csv (and plots) from the finished points of a sweep")
+      ->type_name("DIR");
+  sweep->add_flag("--no-plots", no_plots, "Do not draw the sweep's plots");
+  sweep->add_flag("-q,--quiet", sweep_request.quiet, "No progress lines on stderr");
+
+  std::string plot_dir;
+  std::string plot_format = "png";
+  CLI::App* plot = app.add_subcommand("plot", "Draw the plots of a run, multi-seed run or sweep");
+  plot->add_option("dir", plot_dir, "Results directory")->required();
+  plot->add_option("--format", plot_format, "png, pdf or svg")
+      ->check(CLI::IsMember({"png", "pdf", "svg"}));
+
+  std::string report_dir;
+  CLI::App* report = app.add_subcommand(
+      "report", "Write report.md with the paper's Tables II and III for a results directory");
+  report->add_option("dir", report_dir, "Results directory")->required();
+
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_overrides;
   CLI::App* validate =
@@ -150,6 +186,16 @@ int run_cli(int argc, char** argv) {
 
   try {
     if (*validate) return command_validate(validate_files, validate_overrides);
+    if (*sweep) {
+      sweep_request.plots = !no_plots;
+      if (!collect_dir.empty()) return collect_sweep(collect_dir, sweep_request.plots);
+      if (sweep_request.scenario_file.empty()) {
+        throw UsageError("sweep: give a scenario file (or --collect DIR)");
+      }
+      return run_sweep(sweep_request);
+    }
+    if (*plot) return run_analysis_script("plot.py", {plot_dir, "--format", plot_format});
+    if (*report) return run_analysis_script("report.py", {report_dir});
     if (*replay) {
       ReplayRequest request;
       request.run_dir = replay_dir;
@@ -162,6 +208,10 @@ int run_cli(int argc, char** argv) {
       return kExitOk;
     }
     Scenario scenario = load_checked_scenario(scenario_file, overrides);
+    if (!scenario.sweep.empty()) {
+      throw UsageError(scenario_file + " has a \"sweep\" block: run it with `sasgsim sweep " +
+                       scenario_file + "`, or run its base scenario with --set sweep=null");
+    }
     RunRequest request;
     request.out_dir = out_dir;
     request.only = split_list(only);

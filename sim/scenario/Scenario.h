@@ -160,6 +160,9 @@ struct Scenario {
   TrainOptions train;
   std::vector<AlgorithmOptions> algorithms;
   NetworkOptions network;
+  // "sweep": scenario keys (dotted paths, as for --set) and the values `sasgsim sweep` gives
+  // them, in key order; the sweep runs their cartesian product. Empty for a single run.
+  std::vector<std::pair<std::string, std::vector<nlohmann::json>>> sweep;
   nlohmann::json resolved;               // the scenario with every default filled in
 };
 

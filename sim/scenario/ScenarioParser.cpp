@@ -258,6 +258,7 @@ class Parser {
   void parse_algorithms(const json& value);
   std::optional<AlgorithmOptions> parse_algorithm(const json& value, const std::string& path);
   void parse_network(const json& value);
+  void parse_sweep(const json& value);
   void parse_transport(const json& value, const std::string& path);
   void parse_ns3_attributes(const json& value, const std::string& path);
   std::optional<double> read_rate(JsonReader& r, const std::string& key);
@@ -346,6 +347,7 @@ Scenario Parser::parse(const json& doc) {
                  "a list of algorithms to compare, e.g. [\"sgd\", \"sparse\", \"lasg\", \"sasg\"]");
   }
   if (const json* network = root.find("network")) parse_network(*network);
+  if (const json* sweep = root.find("sweep")) parse_sweep(*sweep);
   root.finish(root_hints());
 
   cross_checks();
@@ -994,6 +996,51 @@ void Parser::parse_ns3_attributes(const json& value, const std::string& path) {
   }
 }
 
+void Parser::parse_sweep(const json& value) {
+  const std::string path = ".sweep";
+  const std::string example =
+      "e.g. {\"network.bandwidth\": [\"100Mbps\", \"1Gbps\"], \"workers\": [4, 8]}";
+  if (!value.is_object() || value.empty()) {
+    issues_.push_back({path, "expected an object of scenario keys and the lists of values to "
+                             "sweep them over, " + example + ", got " +
+                                 JsonReader::describe_value(value, true)});
+    return;
+  }
+  for (const auto& item : value.items()) {
+    const std::string item_path = JsonReader::child_path(path, item.key());
+    const std::string& key = item.key();
+    if (key.empty() || key.front() == '.' || key.back() == '.' ||
+        key.find("..") != std::string::npos) {
+      issues_.push_back({item_path, "expected a dotted scenario key such as \"network.bandwidth\""});
+      continue;
+    }
+    if (key == "sweep" || key.rfind("sweep.", 0) == 0 || key == "name") {
+      issues_.push_back({item_path, "\"" + key + "\" cannot be swept"});
+      continue;
+    }
+    if (!item.value().is_array() || item.value().empty()) {
+      issues_.push_back({item_path, "expected a non-empty list of values, " + example + ", got " +
+                                        JsonReader::describe_value(item.value(), true)});
+      continue;
+    }
+    std::vector<json> values;
+    for (const json& v : item.value()) {
+      if (v.is_null()) {
+        issues_.push_back({item_path, "null cannot be a swept value"});
+        values.clear();
+        break;
+      }
+      if (std::find(values.begin(), values.end(), v) != values.end()) {
+        issues_.push_back({item_path, "the value " + v.dump() + " appears twice"});
+        values.clear();
+        break;
+      }
+      values.push_back(v);
+    }
+    if (!values.empty()) s_.sweep.emplace_back(key, std::move(values));
+  }
+}
+
 void Parser::cross_checks() {
   if (batch_ok_ && model_ok_ && s_.model == ModelKind::kResnet18 && s_.data.batch_size < 2) {
     issues_.push_back({".data.batch_size",
@@ -1236,6 +1283,11 @@ json scenario_to_json(const Scenario& s) {
     network["ns3_attributes"] = attributes;
   }
   j["network"] = network;
+  if (!s.sweep.empty()) {
+    json sweep = json::object();
+    for (const auto& [key, values] : s.sweep) sweep[key] = values;
+    j["sweep"] = sweep;
+  }
   return j;
 }
 

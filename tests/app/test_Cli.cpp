@@ -251,6 +251,96 @@ TEST_F(CliTest, ReplayEqualsAFullRunWithTheOtherNetwork) {
   EXPECT_NE(missing.err.find("manifest.json"), std::string::npos) << missing.err;
 }
 
+// A sweep over bandwidth x workers: 4 points, 2 training runs (one per worker count), the
+// other points replayed; sweep.csv has a row per point and algorithm.
+TEST_F(CliTest, SweepTrainsOncePerTrainingSettingAndReplaysTheNetwork) {
+  nlohmann::json j = synthetic_scenario();
+  j["algorithms"] = {"sgd", "sasg"};
+  j["train"]["iterations"] = 20;
+  j["sweep"] = {{"network.bandwidth", {"10Mbps", "1Gbps"}}, {"workers", {2, 4}}};
+  const fs::path file = write_json("sweep.json", j);
+  CommandResult plain = run("run " + file.string() + " --out " + (dir_ / "x").string());
+  EXPECT_EQ(plain.exit_code, 2);
+  EXPECT_NE(plain.err.find("sasgsim sweep"), std::string::npos) << plain.err;
+
+  const fs::path out = dir_ / "sweep";
+  CommandResult r = run("sweep " + file.string() + " --no-plots --jobs 2 --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("4 points (2 training runs, 2 replays)"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("points 4/4 done"), std::string::npos) << r.err;
+  const std::string csv = slurp(out / "sweep.csv");
+  std::istringstream lines(csv);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header.rfind("point,algorithm,network.bandwidth,workers,iterations,rounds", 0), 0u)
+      << header;
+  int rows = 0, trained = 0;
+  for (std::string line; std::getline(lines, line);) {
+    ++rows;
+    trained += line.back() == '1';
+  }
+  EXPECT_EQ(rows, 8);
+  EXPECT_EQ(trained, 4);  // 2 training runs x 2 algorithms
+  // A replayed point equals running that point's scenario directly.
+  const nlohmann::json plan = nlohmann::json::parse(slurp(out / "sweep.json"));
+  std::string replayed;
+  for (const auto& p : plan["points"]) {
+    if (!p["trained"].get<bool>()) replayed = p["name"];
+  }
+  ASSERT_FALSE(replayed.empty());
+  ASSERT_EQ(run("run " + (out / "points" / (replayed + ".json")).string() + " -q --out " +
+                (dir_ / "direct").string())
+                .exit_code,
+            0);
+  for (const std::string alg : {"sgd", "sasg"}) {
+    EXPECT_EQ(slurp(out / replayed / alg / "summary.json"),
+              slurp(dir_ / "direct" / alg / "summary.json"))
+        << alg;
+  }
+}
+
+// Scale-out: the job lines run under GNU parallel, then --collect builds sweep.csv.
+TEST_F(CliTest, SweepJobsRunUnderGnuParallel) {
+  ASSERT_EQ(std::system("command -v parallel >/dev/null"), 0)
+      << "GNU parallel is missing: scripts/setup.sh installs it (Debian package parallel)";
+  nlohmann::json j = synthetic_scenario();
+  j["algorithms"] = {"sasg"};
+  j["train"]["iterations"] = 10;
+  j["sweep"] = {{"workers", {2, 3}}, {"network.latency", {"1ms", "5ms"}}};
+  const fs::path file = write_json("sweep.json", j);
+  const fs::path out = dir_ / "sweep";
+  const fs::path jobs = dir_ / "jobs.txt";
+  CommandResult emit = run("sweep " + file.string() + " --emit-jobs " + jobs.string() +
+                           " --out " + out.string());
+  ASSERT_EQ(emit.exit_code, 0) << emit.err;
+  const std::string lines = slurp(jobs);
+  EXPECT_EQ(std::count(lines.begin(), lines.end(), '\n'), 2) << lines;
+  EXPECT_FALSE(fs::exists(out / "sweep.csv"));
+  CommandResult early = run("sweep --collect " + out.string() + " --no-plots");
+  EXPECT_EQ(early.exit_code, 2);
+  EXPECT_NE(early.err.find("not complete"), std::string::npos) << early.err;
+  ASSERT_EQ(std::system(("parallel --will-cite --jobs 2 < " + jobs.string() + " >/dev/null 2>&1")
+                            .c_str()),
+            0);
+  CommandResult collect = run("sweep --collect " + out.string() + " --no-plots");
+  ASSERT_EQ(collect.exit_code, 0) << collect.err;
+  const std::string csv = slurp(out / "sweep.csv");
+  EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 5) << csv;  // header + 4 points
+}
+
+TEST_F(CliTest, SweepBlockErrorsAreReportedWithTheirPoint) {
+  nlohmann::json j = synthetic_scenario();
+  j["sweep"] = {{"network.bandwidth", {"1Gbps", "fast"}}, {"workers", nlohmann::json::array()}};
+  const fs::path file = write_json("bad_sweep.json", j);
+  CommandResult r = run("sweep " + file.string() + " --out " + (dir_ / "s").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(".sweep.workers"), std::string::npos) << r.err;
+  j["sweep"] = {{"network.bandwidth", {"1Gbps", "fast"}}};
+  r = run("sweep " + write_json("bad_point.json", j).string() + " --out " + (dir_ / "s").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("in sweep point network.bandwidth=fast"), std::string::npos) << r.err;
+}
+
 TEST_F(CliTest, SetOverridesAndOnlyErrors) {
   const fs::path file = write_json("tiny.json", synthetic_scenario());
   const fs::path out = dir_ / "o";

@@ -1100,3 +1100,35 @@ TEST(ScenarioParser, DuplicateKeysAreReportedWithTheOtherProblems) {
 
 }  // namespace
 }  // namespace sasgsim
+
+namespace sasgsim {
+namespace {
+
+TEST(ScenarioParser, SweepBlockIsParsedInKeyOrder) {
+  json doc = base_scenario();
+  doc["sweep"] = json::parse(R"({"workers": [4, 8], "network.bandwidth": ["10Mbps", "1Gbps"]})");
+  const Scenario s = parse_scenario(doc, "test");
+  ASSERT_EQ(s.sweep.size(), 2u);
+  EXPECT_EQ(s.sweep[0].first, "network.bandwidth");
+  EXPECT_EQ(s.sweep[1].first, "workers");
+  EXPECT_EQ(s.sweep[1].second, (std::vector<json>{4, 8}));
+  EXPECT_EQ(s.resolved["sweep"]["workers"], json::parse("[4, 8]"));
+}
+
+TEST(ScenarioParser, SweepBlockErrors) {
+  json doc = base_scenario();
+  doc["sweep"] = json::parse(R"({"workers": [], "network.bandwidth": "1Gbps", "name": ["a"],
+                                 "seed": [1, 1], "train.lr": [null]})");
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".sweep.workers", "non-empty list")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".sweep[\"network.bandwidth\"]", "non-empty list"))
+      << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".sweep.name", "cannot be swept")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".sweep.seed", "appears twice")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".sweep[\"train.lr\"]", "null")) << describe(issues);
+  doc["sweep"] = json::object();
+  EXPECT_TRUE(has_issue(issues_of(doc), ".sweep", "expected an object"));
+}
+
+}  // namespace
+}  // namespace sasgsim
