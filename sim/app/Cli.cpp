@@ -163,6 +163,19 @@ int run_cli(int argc, char** argv) {
       "report", "Write report.md with the paper's Tables II and III for a results directory");
   report->add_option("dir", report_dir, "Results directory")->required();
 
+  std::string timeline_dir;
+  std::vector<std::string> timeline_algorithms;
+  std::string timeline_range = "0:20";
+  std::string timeline_out;
+  CLI::App* timeline = app.add_subcommand(
+      "timeline", "Export a run's simulated timeline as Chrome/Perfetto trace-event JSON");
+  timeline->add_option("dir", timeline_dir, "Results directory of a run")->required();
+  timeline->add_option("--algorithm", timeline_algorithms, "Labels (default: every algorithm)")
+      ->type_name("LABEL");
+  timeline->add_option("--iterations", timeline_range, "FROM:TO, TO exclusive (default 0:20)");
+  timeline->add_option("--out", timeline_out,
+                       "Output file (default DIR/<label>/timeline.json; one algorithm only)");
+
   std::vector<std::string> validate_files;
   std::vector<std::string> validate_overrides;
   CLI::App* validate =
@@ -196,6 +209,18 @@ int run_cli(int argc, char** argv) {
     }
     if (*plot) return run_analysis_script("plot.py", {plot_dir, "--format", plot_format});
     if (*report) return run_analysis_script("report.py", {report_dir});
+    if (*timeline) {
+      std::vector<std::string> args{timeline_dir, "--iterations", timeline_range};
+      for (const std::string& a : timeline_algorithms) {
+        args.push_back("--algorithm");
+        args.push_back(a);
+      }
+      if (!timeline_out.empty()) {
+        args.push_back("--out");
+        args.push_back(timeline_out);
+      }
+      return run_analysis_script("timeline.py", args);
+    }
     if (*replay) {
       ReplayRequest request;
       request.run_dir = replay_dir;

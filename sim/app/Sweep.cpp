@@ -297,7 +297,7 @@ int run_sweep(const SweepRequest& request) {
       pending_logs.push_back(logs[j]);
     }
   }
-  std::fprintf(stderr, "[sweep] %s: %zu points (%zu training runs, %zu replays), %zu jobs to run, "
+  if (!request.quiet) std::fprintf(stderr, "[sweep] %s: %zu points (%zu training runs, %zu replays), %zu jobs to run, "
                "%d at a time; results in %s\n",
                base.name.c_str(), points.size(), commands.size(), points.size() - commands.size(),
                pending.size(), request.jobs, dir.string().c_str());
