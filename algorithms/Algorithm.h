@@ -50,12 +50,24 @@ class Algorithm {
   virtual WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                                     const torch::Tensor& g_old) = 0;
 
+  // The worker rule in two phases, so that a device can batch its host syncs: stage_worker
+  // for each worker in order, then decide_workers() once, which returns every worker's
+  // outcome (index = worker). The same decisions and state as worker_step for each worker in
+  // order. By default stage_worker runs worker_step at once; LASG and SASG on a CUDA device
+  // defer their decisions (which need ||g_new - g_old||^2 on the host) to decide_workers,
+  // which fetches all of them in one transfer. g_new and g_old may be reused after the call.
+  virtual void stage_worker(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old);
+  virtual const std::vector<WorkerOutcome>& decide_workers();
+
   // Server rule: theta <- theta - sum over workers of the fresh or stored vectors, in place.
-  // Called once per iteration after every worker_step.
+  // Called once per iteration after every worker_step (or after decide_workers).
   virtual void server_step(torch::Tensor& theta) = 0;
 
   // Bytes the server holds for stale per-worker vectors (0 for SGD and Sparse).
   virtual int64_t server_memory_bytes() const = 0;
+
+ protected:
+  std::vector<WorkerOutcome> staged_;  // outcomes of this iteration's stage_worker calls
 };
 
 // Bytes of the small header every encoded upload carries (iteration, worker, count, flags).

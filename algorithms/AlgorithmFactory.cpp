@@ -1,4 +1,5 @@
-// make_algorithm: an explicit switch from AlgorithmKind to the concrete algorithm.
+// make_algorithm: an explicit switch from AlgorithmKind to the concrete algorithm; and the
+// Algorithm interface's default two-phase worker rule.
 #include <stdexcept>
 #include <string>
 
@@ -9,6 +10,15 @@
 #include "algorithms/Sparse.h"
 
 namespace sasgsim {
+
+void Algorithm::stage_worker(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old) {
+  WorkerOutcome outcome = worker_step(worker, g_new, g_old);
+  if (worker < 0) return;  // worker_step has already rejected it
+  if (staged_.size() <= static_cast<size_t>(worker)) staged_.resize(static_cast<size_t>(worker) + 1);
+  staged_[static_cast<size_t>(worker)] = outcome;
+}
+
+const std::vector<WorkerOutcome>& Algorithm::decide_workers() { return staged_; }
 
 std::unique_ptr<Algorithm> make_algorithm(const AlgorithmOptions& options, int workers,
                                           const std::vector<TensorSlice>& slices,

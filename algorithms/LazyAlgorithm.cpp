@@ -9,6 +9,9 @@ LazyAlgorithm::LazyAlgorithm(const char* name, const AlgorithmOptions& options, 
     : checker_(name, workers, checked_flat_numel(slices, name), device),
       rule_(name, options, workers, checker_.numel(), checker_.device()) {
   has_stored_.assign(static_cast<size_t>(workers), 0);
+  pending_.assign(static_cast<size_t>(workers), 0);
+  staged_.assign(static_cast<size_t>(workers), WorkerOutcome{});
+  batched_ = checker_.device().is_cuda();
   aggregate_ = torch::zeros({checker_.numel()},
                             torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device()));
 }
@@ -44,7 +47,49 @@ WorkerOutcome LazyAlgorithm::worker_step(int worker, const torch::Tensor& g_new,
                                          const torch::Tensor& g_old) {
   const bool old_needed = rule_.needs_old_gradient();
   checker_.worker(worker, g_new, old_needed ? &g_old : nullptr);
-  const LazyRule::Decision d = rule_.decide(worker, g_new, g_old);
+  return apply(worker, rule_.decide(worker, g_new, g_old), g_new);
+}
+
+void LazyAlgorithm::stage_worker(int worker, const torch::Tensor& g_new,
+                                 const torch::Tensor& g_old) {
+  if (!batched_ || rule_.in_warm_up()) {  // warm-up decisions need no number: upload
+    WorkerOutcome out = worker_step(worker, g_new, g_old);
+    staged_[static_cast<size_t>(worker)] = out;
+    pending_[static_cast<size_t>(worker)] = 0;
+    return;
+  }
+  checker_.worker(worker, g_new, &g_old);
+  if (!pending_g_.defined()) {
+    const int64_t workers = static_cast<int64_t>(pending_.size());
+    pending_g_ = torch::empty({workers, checker_.numel()}, g_new.options());
+    pending_lhs_ = torch::empty({workers + 1}, g_new.options().dtype(torch::kFloat64));
+  }
+  rule_.lhs_into(worker, g_new, g_old, pending_lhs_[worker]);
+  pending_g_[worker].copy_(g_new);
+  pending_[static_cast<size_t>(worker)] = 1;
+}
+
+const std::vector<WorkerOutcome>& LazyAlgorithm::decide_workers() {
+  bool any = false;
+  for (char p : pending_) any = any || p;
+  if (!any) return staged_;
+  // The one host transfer of the iteration: every deferred lhs and the threshold.
+  pending_lhs_[static_cast<int64_t>(pending_.size())].copy_(rule_.threshold());
+  const torch::Tensor host = pending_lhs_.cpu();
+  const double* values = host.data_ptr<double>();
+  const double threshold = values[pending_.size()];
+  for (size_t m = 0; m < pending_.size(); ++m) {
+    if (!pending_[m]) continue;
+    const int worker = static_cast<int>(m);
+    staged_[m] = apply(worker, rule_.decide_with(worker, values[m], threshold),
+                       pending_g_[worker]);
+    pending_[m] = 0;
+  }
+  return staged_;
+}
+
+WorkerOutcome LazyAlgorithm::apply(int worker, const LazyRule::Decision& d,
+                                   const torch::Tensor& g_new) {
   WorkerOutcome out;
   out.lhs = d.lhs;
   out.threshold = d.threshold;
@@ -58,6 +103,9 @@ WorkerOutcome LazyAlgorithm::worker_step(int worker, const torch::Tensor& g_new,
 }
 
 void LazyAlgorithm::server_step(torch::Tensor& theta) {
+  for (char p : pending_) {
+    if (p) checker_.fail("server_step", "decide_workers() was not called after stage_worker()");
+  }
   checker_.server(theta);
   for (size_t m = 0; m < has_stored_.size(); ++m) {
     if (!has_stored_[m]) {

@@ -22,6 +22,16 @@ class LazyAlgorithm : public Algorithm {
   // Applies the rule; on upload calls store_upload(), on skip sends nothing.
   WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                             const torch::Tensor& g_old) override;
+  // Batched decisions (on by default when the buffers are on a CUDA device): after warm-up,
+  // stage_worker computes ||g_new - g_old||^2 on the device and keeps a copy of g_new (M x n
+  // floats in all); decide_workers fetches every worker's value and the threshold in one host
+  // transfer, then decides and stores the uploads worker by worker, exactly as worker_step.
+  // Off: stage_worker is worker_step (one host read per worker, free on the CPU).
+  void stage_worker(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old) override;
+  const std::vector<WorkerOutcome>& decide_workers() override;
+  void set_batched_decisions(bool on) { batched_ = on; }
+  bool batched_decisions() const { return batched_; }
+
   // theta <- theta - sum_m stored_m (workers in order), then records the parameter step.
   void server_step(torch::Tensor& theta) override;
 
@@ -44,10 +54,16 @@ class LazyAlgorithm : public Algorithm {
   StepChecker checker_;
 
  private:
+  WorkerOutcome apply(int worker, const LazyRule::Decision& d, const torch::Tensor& g_new);
+
   LazyRule rule_;
   double lr_ = 0.0;
   std::vector<char> has_stored_;
   torch::Tensor aggregate_;  // [n]
+  bool batched_ = false;
+  std::vector<char> pending_;   // per worker: decision deferred to decide_workers
+  torch::Tensor pending_g_;     // [M, n] g_new of the deferred workers (allocated on first use)
+  torch::Tensor pending_lhs_;   // [M + 1] float64: their ||g_new - g_old||^2, then thr
 };
 
 }  // namespace sasgsim

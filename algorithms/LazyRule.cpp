@@ -125,31 +125,59 @@ void LazyRule::point_theta_hat_at_current(int worker) {
   ++snapshot_refs_[static_cast<size_t>(row)];
 }
 
-LazyRule::Decision LazyRule::decide(int worker, const torch::Tensor& g_new,
-                                    const torch::Tensor& g_old) {
+void LazyRule::check_open(int worker, const char* what) const {
   if (worker < 0 || worker >= workers_ || !theta_.defined()) {
-    throw std::logic_error(owner_ + "::decide: worker " + std::to_string(worker) +
+    throw std::logic_error(owner_ + "::" + what + ": worker " + std::to_string(worker) +
                            " outside [0, " + std::to_string(workers_) +
                            ") or no open iteration");
   }
-  Decision d;
+}
+
+torch::Tensor LazyRule::squared_change(const torch::Tensor& g_new, const torch::Tensor& g_old) {
+  torch::sub_out(scratch_, g_new, g_old);
+  return scratch_.dot(scratch_);
+}
+
+LazyRule::Decision LazyRule::decide(int worker, const torch::Tensor& g_new,
+                                    const torch::Tensor& g_old) {
+  check_open(worker, "decide");
   if (in_warm_up()) {
+    Decision d;
     d.upload = true;
     point_theta_hat_at_current(worker);
     return d;
   }
-  torch::sub_out(scratch_, g_new, g_old);
-  const torch::Tensor lhs = scratch_.dot(scratch_);
+  const torch::Tensor lhs = squared_change(g_new, g_old);
+  double lhs_host = 0.0;
   if (!threshold_known_) {
     const torch::Tensor both = torch::stack({lhs.to(torch::kFloat64), threshold_}).cpu();
-    d.lhs = both.data_ptr<double>()[0];
+    lhs_host = both.data_ptr<double>()[0];
     threshold_host_ = both.data_ptr<double>()[1];
     threshold_known_ = true;
   } else {
-    d.lhs = lhs.item<double>();
+    lhs_host = lhs.item<double>();
   }
+  return decide_with(worker, lhs_host, threshold_host_);
+}
+
+void LazyRule::lhs_into(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old,
+                        torch::Tensor out) {
+  check_open(worker, "lhs_into");
+  if (in_warm_up()) {
+    throw std::logic_error(owner_ + "::lhs_into: the rule is not evaluated in warm-up (t < D)");
+  }
+  out.copy_(squared_change(g_new, g_old));
+}
+
+LazyRule::Decision LazyRule::decide_with(int worker, double lhs, double threshold) {
+  check_open(worker, "decide_with");
+  if (in_warm_up()) {
+    throw std::logic_error(owner_ + "::decide_with: the rule is not evaluated in warm-up (t < D)");
+  }
+  Decision d;
+  d.lhs = lhs;
   d.evaluated = true;
-  d.threshold = threshold_host_;
+  d.threshold = threshold;
   int64_t& tau = tau_[static_cast<size_t>(worker)];
   const bool fires = d.lhs > d.threshold;  // equality skips
   d.forced = !fires && tau > max_delay_;

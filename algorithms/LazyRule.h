@@ -46,6 +46,15 @@ class LazyRule {
   // warm-up. Host sync: one transfer of (lhs, thr) per evaluated worker.
   Decision decide(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old);
 
+  // decide() in two steps, for a caller that batches the host syncs of all workers (after
+  // warm-up only): lhs_into writes ||g_new - g_old||^2 as float64 into the 0-d tensor `out`
+  // on the device, without a host sync; decide_with applies the rule to the fetched lhs and
+  // threshold() value. The same arithmetic as decide(), so the same decisions.
+  void lhs_into(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old,
+                torch::Tensor out);
+  const torch::Tensor& threshold() const { return threshold_; }  // 0-d float64, t >= D
+  Decision decide_with(int worker, double lhs, double threshold);
+
   // theta <- theta - aggregate, then records ||theta^{t+1} - theta^t||^2 computed from the
   // parameter values before and after the update.
   void update(torch::Tensor& theta, const torch::Tensor& aggregate);
@@ -60,6 +69,9 @@ class LazyRule {
   // iteration.
   int current_snapshot(const torch::Tensor& theta);
   void point_theta_hat_at_current(int worker);
+  void check_open(int worker, const char* what) const;
+  // ||g_new - g_old||^2 as a 0-d float32 tensor on the device (uses scratch_).
+  torch::Tensor squared_change(const torch::Tensor& g_new, const torch::Tensor& g_old);
 
   std::string owner_;
   int workers_;

@@ -41,9 +41,20 @@ X_AXES = {
     "rounds": ("rounds", "Communication rounds (uploads)", False),
     "bits": ("paper_bits", "Transmitted bits (32 per value, indices not counted)", True),
     "comm_time": ("comm_time_s", "Simulated communication time (s)", False),
+    "wall_time": ("wall_time_s", "Simulated wall clock: compute + communication (s)", False),
 }
 X_TITLES = {"iterations": "iterations", "rounds": "communication rounds",
-            "bits": "transmitted bits", "comm_time": "communication time"}
+            "bits": "transmitted bits", "comm_time": "communication time",
+            "wall_time": "wall clock (compute + communication)"}
+
+
+def has_compute(run) -> bool:
+    """True when the run has a compute-time model (wall clock differs from communication)."""
+    for label in run.labels:
+        m = run.metrics_of(label)
+        if "compute_time_s" not in m.columns or not (m["compute_time_s"] > 0).any():
+            return False
+    return True
 BLOCK_ITERATIONS = 100  # figure 3c: communication time per this many iterations
 
 
@@ -275,6 +286,8 @@ def run_figures(run: Run) -> dict[str, Figure]:
     subtitle = describe(run.scenario, run.manifest.get("seed"))
     figures = {}
     for xaxis, (xcol, _, _) in X_AXES.items():
+        if xaxis == "wall_time" and not has_compute(run):
+            continue
         figures[f"accuracy_loss_vs_{xaxis}"] = accuracy_loss_figure(
             name, subtitle, xaxis, run_curves(run, xcol, acc_col),
             run_curves(run, xcol, "train_loss"), styles, run.target_accuracy, top5)
@@ -298,6 +311,8 @@ def seeds_figures(seeds: Seeds, band: str = "minmax") -> dict[str, Figure]:
     subtitle = describe(first.scenario, None) + ", seeds " + ", ".join(map(str, seeds.runs))
     figures = {}
     for xaxis, (xcol, _, _) in X_AXES.items():
+        if xaxis == "wall_time" and not all(has_compute(r) for r in seeds.runs.values()):
+            continue
         figures[f"accuracy_loss_vs_{xaxis}"] = accuracy_loss_figure(
             seeds.name, subtitle, xaxis, seeds_curves(seeds, xcol, acc_col, band),
             seeds_curves(seeds, xcol, "train_loss", band), styles, first.target_accuracy, top5,

@@ -82,7 +82,8 @@ def algorithm_figures(summary: dict) -> dict[str, float | None]:
         "comm_time_s", "final_test_acc", "final_test_top5_acc", "final_test_loss",
         "iterations_to_target", "rounds_to_target", "paper_bits_to_target",
         "payload_bytes_to_target", "wire_bytes_to_target", "comm_time_to_target_s",
-        "gradients", "aux_gradients", "max_server_memory_bytes")}
+        "gradients", "aux_gradients", "max_server_memory_bytes", "compute_time_s",
+        "wall_time_s", "wall_time_to_target_s")}
     iterations, total = f["iterations"], f["comm_time_s"]
     f["avg_comm_time_s"] = total / iterations if iterations and total is not None else None
     grads, aux = f["gradients"], f["aux_gradients"]
@@ -98,10 +99,13 @@ TABLE_II = [
     ("Rounds", "rounds_to_target", "int"),
     ("Bits (paper)", "paper_bits_to_target", "sci"),
     ("Comm. time (s)", "comm_time_to_target_s", "sec"),
+    ("Wall time: compute + comm. (s)", "wall_time_to_target_s", "sec"),
 ]
 TABLE_III = [
     ("Avg comm. time / iteration (s)", "avg_comm_time_s", "sec"),
     ("Total comm. time (s)", "comm_time_s", "sec"),
+    ("Total compute time (s)", "compute_time_s", "sec"),
+    ("Total wall time (s)", "wall_time_s", "sec"),
     ("Aux. gradients", "aux_gradients", "int"),
     ("Aux. share of gradients (%)", "aux_percent", "pct"),
     ("Server memory (MiB)", "server_memory_mib", "mib"),
@@ -207,14 +211,19 @@ def _describe(scenario: dict) -> str:
 def _sections(labels: list[str], cell, target: float | None, top5: bool) -> list[str]:
     """The four tables; cell(label, key, kind, has_target) gives each cell's text."""
     has_target = target is not None
+    # Runs written before the compute-time model have no wall-clock figures: leave them out.
+    no_wall = all(cell(l, "wall_time_s", "sec", False) == "n/a" for l in labels)
+    wall_keys = {"compute_time_s", "wall_time_s", "wall_time_to_target_s"}
+    table_ii = [c for c in TABLE_II if not (no_wall and c[1] in wall_keys)]
+    table_iii = [c for c in TABLE_III if not (no_wall and c[1] in wall_keys)]
     out = []
     out.append("## Table II: cost to reach the target accuracy")
     if has_target:
         out.append(f"Target: {_target_text(target, top5)} (first evaluation that reaches it). "
                    "Bits follow the paper: 32 per transmitted value, indices not counted.")
         out.append("")
-        out.append(markdown_table(["Algorithm"] + [h for h, _, _ in TABLE_II],
-                                  [[l] + [cell(l, k, f, True) for _, k, f in TABLE_II]
+        out.append(markdown_table(["Algorithm"] + [h for h, _, _ in table_ii],
+                                  [[l] + [cell(l, k, f, True) for _, k, f in table_ii]
                                    for l in labels]))
     else:
         out.append("No target accuracy set in the scenario (`train.target_accuracy`).")
@@ -226,8 +235,8 @@ def _sections(labels: list[str], cell, target: float | None, top5: bool) -> list
     if all(cell(l, "gradients", "int", has_target) == "n/a" for l in labels):
         out.append("These results predate gradient counts in summary.json: aux. gradients n/a.")
     out.append("")
-    out.append(markdown_table(["Algorithm"] + [h for h, _, _ in TABLE_III],
-                              [[l] + [cell(l, k, f, has_target) for _, k, f in TABLE_III]
+    out.append(markdown_table(["Algorithm"] + [h for h, _, _ in table_iii],
+                              [[l] + [cell(l, k, f, has_target) for _, k, f in table_iii]
                                for l in labels]))
     out.append("")
     out.append("## Bytes sent")

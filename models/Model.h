@@ -23,4 +23,9 @@ class Model : public torch::nn::Module {
 std::shared_ptr<Model> make_model(ModelKind kind, const std::vector<int64_t>& input_shape,
                                   int64_t classes);
 
+// FLOPs of one sample's forward pass (a multiply-add counts 2; normalisation, activations and
+// pooling are left out), for the flops compute-time model.
+int64_t forward_flops_per_sample(ModelKind kind, const std::vector<int64_t>& input_shape,
+                                 int64_t classes);
+
 }  // namespace sasgsim

@@ -110,6 +110,9 @@ int run_cli(int argc, char** argv) {
   run->add_option("--only", only, "Run only these algorithms (labels, comma-separated)")
       ->type_name("ALG,...");
   run->add_flag("-q,--quiet", quiet, "No progress line on stderr");
+  int run_jobs = 1;
+  run->add_option("--jobs", run_jobs, "With \"seeds\": seeds run at once (one process each)")
+      ->check(CLI::PositiveNumber);
 
   std::string replay_dir;
   std::string replay_out;
@@ -233,6 +236,15 @@ int run_cli(int argc, char** argv) {
       return kExitOk;
     }
     Scenario scenario = load_checked_scenario(scenario_file, overrides);
+    if (!scenario.seeds.empty()) {
+      SeedsRequest seeds_request;
+      seeds_request.out_dir = out_dir;
+      seeds_request.only = split_list(only);
+      seeds_request.jobs = run_jobs;
+      seeds_request.quiet = quiet;
+      seeds_request.command_line = join_args(argc, argv);
+      return run_seeds(scenario, seeds_request);
+    }
     if (!scenario.sweep.empty()) {
       throw UsageError(scenario_file + " has a \"sweep\" block: run it with `sasgsim sweep " +
                        scenario_file + "`, or run its base scenario with --set sweep=null");

@@ -3,7 +3,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -176,6 +178,10 @@ int run_sweep(const SweepRequest& request) {
   if (std::vector<ScenarioIssue> issues = check_network(base.network); !issues.empty()) {
     throw ScenarioError(request.scenario_file, std::move(issues));
   }
+  if (!base.seeds.empty()) {
+    throw UsageError("a sweep runs one seed per point: sweep over \"seed\" (e.g. \"sweep\": "
+                     "{\"seed\": [1, 19, 31]}) instead of giving \"seeds\"");
+  }
   if (base.sweep.empty()) {
     throw UsageError(fmt::format("{} has no \"sweep\" block: add one, e.g. \"sweep\": "
                                  "{{\"network.bandwidth\": [\"100Mbps\", \"1Gbps\"]}}, or use "
@@ -322,6 +328,113 @@ int run_sweep(const SweepRequest& request) {
     return failed;
   }
   return collect_sweep(dir.string(), request.plots);
+}
+
+int run_seeds(const Scenario& scenario, const SeedsRequest& request) {
+  const fs::path dir =
+      fs::absolute(request.out_dir.empty() ? "results/" + scenario.name : request.out_dir)
+          .lexically_normal();
+  fs::create_directories(dir / "seeds");
+  fs::create_directories(dir / "logs");
+  std::string only_arg;
+  for (const std::string& label : request.only) only_arg += (only_arg.empty() ? "" : ",") + label;
+  const std::string binary = self_binary();
+  const bool show_child_progress = request.jobs == 1 && !request.quiet;
+  std::vector<std::string> commands, logs, runs;
+  std::vector<json> scenarios;
+  std::vector<std::string> pending, pending_logs;
+  for (uint64_t seed : scenario.seeds) {
+    json one = scenario.resolved;
+    one.erase("seeds");
+    one["seed"] = seed;
+    const std::string name = fmt::format("seed-{}", seed);
+    const fs::path file = dir / "seeds" / (name + ".json");
+    write_file_atomically(file.string(), one.dump(2) + "\n");
+    std::string cmd = quote(binary) + " run " + quote(file.string()) + " --out " +
+                      quote((dir / name).string());
+    if (!only_arg.empty()) cmd += " --only " + quote(only_arg);
+    if (!show_child_progress) cmd += " -q";
+    runs.push_back(name);
+    const std::string log = (dir / "logs" / (name + ".log")).string();
+    if (!point_complete(dir / name, one)) {
+      pending.push_back(show_child_progress ? cmd + " 2>&3" : cmd);
+      pending_logs.push_back(log);
+    }
+  }
+  json manifest = {{"scenario", scenario.resolved},
+                   {"seeds", scenario.seeds},
+                   {"runs", runs},
+                   {"command", request.command_line},
+                   {"complete", false}};
+  write_file_atomically((dir / "manifest.json").string(), manifest.dump(2) + "\n");
+  if (!request.quiet) {
+    std::fprintf(stderr, "[seeds] %s: %zu seeds, %zu to run, %d at a time; results in %s\n",
+                 scenario.name.c_str(), scenario.seeds.size(), pending.size(), request.jobs,
+                 dir.string().c_str());
+  }
+  const auto start = std::chrono::steady_clock::now();
+  size_t last_done = SIZE_MAX;
+  auto tick = [&](int running) {
+    if (request.quiet || show_child_progress) return;
+    size_t done = 0;
+    for (const std::string& r : runs) done += fs::exists(dir / r / "manifest.json") &&
+                                              read_json_file(dir / r / "manifest.json")
+                                                  .value("complete", false);
+    if (done == last_done && running > 0) return;
+    last_done = done;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "[seeds] %zu/%zu seeds done, %d running, %s elapsed\n", done, runs.size(),
+                 running, format_duration(elapsed).c_str());
+  };
+  // With one job at a time the child's own progress line goes to this terminal (fd 3).
+  if (show_child_progress) dup2(STDERR_FILENO, 3);
+  const int failed = run_commands(pending, pending_logs, std::max(1, request.jobs), tick);
+  if (failed != 0) {
+    std::fprintf(stderr, "seeds: some runs failed; fix the cause and run the same command again "
+                 "(finished seeds are kept)\n");
+    return failed;
+  }
+  manifest["complete"] = true;
+  write_file_atomically((dir / "manifest.json").string(), manifest.dump(2) + "\n");
+
+  // Mean and standard deviation over the seeds, per algorithm.
+  std::map<std::string, std::map<std::string, std::vector<double>>> figures;
+  std::vector<std::string> labels;
+  for (const std::string& r : runs) {
+    const json m = read_json_file(dir / r / "manifest.json");
+    for (const json& l : m.at("algorithms")) {
+      const std::string label = l.get<std::string>();
+      if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+      const json s = read_json_file(dir / r / label / "summary.json");
+      for (const char* key : {"comm_time_s", "final_test_acc", "rounds_to_target",
+                              "comm_time_to_target_s"}) {
+        const json v = s.value(key, json());
+        if (v.is_number()) figures[label][key].push_back(v.get<double>());
+      }
+    }
+  }
+  auto stat = [](const std::vector<double>& v) {
+    if (v.empty()) return std::string("-");
+    double mean = 0.0;
+    for (double x : v) mean += x;
+    mean /= static_cast<double>(v.size());
+    double var = 0.0;
+    for (double x : v) var += (x - mean) * (x - mean);
+    const double sd = v.size() > 1 ? std::sqrt(var / static_cast<double>(v.size() - 1)) : 0.0;
+    return fmt::format("{:.4g} ± {:.2g} (n={})", mean, sd, v.size());
+  };
+  std::printf("%-10s %-28s %-28s %-28s %-28s\n", "algorithm", "comm_time_s", "final_test_acc",
+              "rounds_to_target", "comm_time_to_target_s");
+  for (const std::string& label : labels) {
+    auto& f = figures[label];
+    std::printf("%-10s %-28s %-28s %-28s %-28s\n", label.c_str(), stat(f["comm_time_s"]).c_str(),
+                stat(f["final_test_acc"]).c_str(), stat(f["rounds_to_target"]).c_str(),
+                stat(f["comm_time_to_target_s"]).c_str());
+  }
+  std::printf("results: %s (`sasgsim report %s` for the tables)\n", dir.string().c_str(),
+              dir.string().c_str());
+  return kExitOk;
 }
 
 int collect_sweep(const std::string& dir_name, bool plots) {

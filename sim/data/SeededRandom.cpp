@@ -32,6 +32,10 @@ uint64_t uniform_below(std::mt19937_64& rng, uint64_t bound) {
   }
 }
 
+double uniform_unit(std::mt19937_64& rng) {
+  return static_cast<double>(rng() >> 11) * 0x1.0p-53;
+}
+
 void shuffle_in_place(int64_t* values, int64_t count, std::mt19937_64& rng) {
   for (int64_t i = count - 1; i > 0; --i) {
     const auto j = static_cast<int64_t>(uniform_below(rng, static_cast<uint64_t>(i) + 1));

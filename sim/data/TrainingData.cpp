@@ -146,6 +146,10 @@ TrainingData::TrainingData(const Scenario& scenario)
     throw DataError("data.augment.crop_padding must be >= 0, got " +
                     std::to_string(augment_.crop_padding));
   }
+  if (!(augment_.rotation_degrees >= 0.0 && augment_.rotation_degrees <= 180.0)) {
+    throw DataError("data.augment.rotation_degrees must be in [0, 180], got " +
+                    std::to_string(augment_.rotation_degrees));
+  }
   PartitionedData parts;
   switch (scenario.data.partition) {
     case PartitionKind::kIid: parts = partition_iid(scenario); break;
@@ -212,7 +216,9 @@ Batch TrainingData::next_batch(int worker) {
   const torch::Tensor index = order_[w].narrow(0, cursor_[w], batch_size_);
   cursor_[w] += batch_size_;
   Batch batch{train_.images.index_select(0, index), train_.labels.index_select(0, index)};
-  if (augment_.crop_padding > 0 || augment_.horizontal_flip) {
+  const bool augment =
+      augment_.crop_padding > 0 || augment_.horizontal_flip || augment_.rotation_degrees > 0.0;
+  if (augment) {
     batch.images = augment_batch(batch.images, augment_, pad_value_[w], augment_rng_[w]);
   }
   return batch;

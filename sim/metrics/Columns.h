@@ -7,7 +7,7 @@
 namespace sasgsim::columns {
 
 // <algorithm>/metrics.csv: one row per evaluation; counters are cumulative from iteration 0.
-inline constexpr std::array<const char*, 16> kMetrics{
+inline constexpr std::array<const char*, 18> kMetrics{
     "iteration",            // iterations completed
     "epoch",                // iteration / iterations_per_epoch
     "lr",                   // learning rate of the last iteration
@@ -18,6 +18,8 @@ inline constexpr std::array<const char*, 16> kMetrics{
     "wire_bytes",           // bytes on the simulated network
     "comm_time_s",          // simulated communication time
     "iteration_comm_time_s",  // communication time of the last iteration alone
+    "compute_time_s",       // simulated compute time (the slowest worker's, per iteration)
+    "wall_time_s",          // simulated wall clock: compute + communication
     "server_memory_bytes",  // bytes held for stale per-worker vectors
     "train_loss",           // mean minibatch loss at theta^t since the previous row
     "test_loss",            // mean cross-entropy over the test set
@@ -38,11 +40,12 @@ inline constexpr std::array<const char*, 7> kUploads{
 };
 
 // <algorithm>/iterations.csv: one row per iteration.
-inline constexpr std::array<const char*, 4> kIterations{
+inline constexpr std::array<const char*, 5> kIterations{
     "iteration",    // t, from 0
     "uploads",      // uploads in this iteration
-    "start_s",      // simulated time at which the iteration's communication begins
-    "comm_time_s",  // the iteration's communication time
+    "start_s",      // simulated wall clock at which the iteration begins (its compute first)
+    "compute_s",    // the iteration's compute time (the slowest worker's)
+    "comm_time_s",  // the iteration's communication time, which follows the compute
 };
 
 // "a,b,c\n" for a list of column names.

@@ -115,6 +115,14 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
   }
   const Csv uploads(source / "uploads.csv");
   const Csv metrics(source / "metrics.csv");
+  // The compute model is not a network setting: a replay keeps each iteration's compute time.
+  const Csv iteration_rows(source / "iterations.csv");
+  const auto compute_column = iteration_rows.column.find("compute_s");
+  if (static_cast<int64_t>(iteration_rows.rows.size()) != iterations) {
+    throw DataError(fmt::format("{}: {} rows, expected one per iteration ({})",
+                                (source / "iterations.csv").string(), iteration_rows.rows.size(),
+                                iterations));
+  }
   const size_t u_iteration = uploads.index("iteration"), u_worker = uploads.index("worker"),
                u_values = uploads.index("values"), u_bytes = uploads.index("payload_bytes"),
                u_forced = uploads.index("forced");
@@ -143,7 +151,12 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
                                    uploads.integer(row, u_values), uploads.integer(row, u_bytes),
                                    uploads.integer(row, u_forced) != 0});
     }
-    recorder.record_iteration(t, batch);
+    const double compute_s =
+        compute_column == iteration_rows.column.end()
+            ? 0.0
+            : std::strtod(iteration_rows.rows[static_cast<size_t>(t)][compute_column->second].c_str(),
+                          nullptr);
+    recorder.record_iteration(t, batch, compute_s);
     while (next_metric < metrics.rows.size() &&
            metrics.integer(metrics.rows[next_metric], m[0]) == t + 1) {
       const auto& row = metrics.rows[next_metric++];
@@ -190,6 +203,13 @@ ScenarioResult replay_run(const ReplayRequest& request) {
   check_overrides(request.overrides);
   const fs::path run_dir(request.run_dir);
   const nlohmann::json source = read_json(run_dir / "manifest.json");
+  if (source.contains("runs")) {
+    throw UsageError(fmt::format("{} holds one run per seed: replay each seed's directory "
+                                 "(e.g. {}/{})",
+                                 run_dir.string(), run_dir.string(),
+                                 source["runs"].empty() ? "seed-1"
+                                                        : source["runs"][0].get<std::string>()));
+  }
   if (!source.value("complete", false)) {
     throw DataError(fmt::format("{} is an incomplete run (manifest.json has no "
                                 "\"complete\": true); finish it with `sasgsim run` first",

@@ -24,6 +24,8 @@ nlohmann::json RunSummary::to_json() const {
       {"payload_bytes", total.payload_bytes},
       {"wire_bytes", total.wire_bytes},
       {"comm_time_s", total.comm_time_s},
+      {"compute_time_s", total.compute_time_s},
+      {"wall_time_s", total.compute_time_s + total.comm_time_s},
       {"final_test_acc", final_test_acc},
       {"final_test_top5_acc", final_test_top5_acc},
       {"final_test_loss", final_test_loss},
@@ -45,6 +47,9 @@ nlohmann::json RunSummary::to_json() const {
     j["payload_bytes_to_target"] = field([](const Counters& c) { return c.payload_bytes; });
     j["wire_bytes_to_target"] = field([](const Counters& c) { return c.wire_bytes; });
     j["comm_time_to_target_s"] = field([](const Counters& c) { return c.comm_time_s; });
+    j["compute_time_to_target_s"] = field([](const Counters& c) { return c.compute_time_s; });
+    j["wall_time_to_target_s"] =
+        field([](const Counters& c) { return c.compute_time_s + c.comm_time_s; });
   }
   return j;
 }
@@ -79,7 +84,8 @@ RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
   iterations_file_.stream() << columns::csv_header(columns::kIterations);
 }
 
-void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads) {
+void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,
+                                   double compute_s) {
   std::vector<Upload> transfers;
   transfers.reserve(uploads.size());
   for (const UploadRecord& up : uploads) {
@@ -104,9 +110,11 @@ void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& u
         << format_number(timing.start_s[i]) << ',' << format_number(timing.finish_s[i]) << '\n';
   }
   iterations_file_.stream() << t << ',' << uploads.size() << ','
-                            << format_number(counters_.comm_time_s) << ','
+                            << format_number(counters_.compute_time_s + counters_.comm_time_s)
+                            << ',' << fmt::format("{}", compute_s) << ','
                             << format_number(timing.comm_time_s) << '\n';
   counters_.comm_time_s += timing.comm_time_s;
+  counters_.compute_time_s += compute_s;
   counters_.wire_bytes += timing.wire_bytes;
   counters_.iteration = t + 1;
   last_iteration_comm_s_ = timing.comm_time_s;
@@ -118,10 +126,11 @@ void RunRecorder::record_evaluation(const EvaluationRecord& row, bool reached_ta
     throw std::logic_error("RunRecorder: an evaluation must follow its iteration");
   }
   metrics_text_ += fmt::format(
-      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.iteration, row.epoch, row.lr,
-      counters_.rounds, counters_.skipped, counters_.paper_bits, counters_.payload_bytes,
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.iteration, row.epoch,
+      row.lr, counters_.rounds, counters_.skipped, counters_.paper_bits, counters_.payload_bytes,
       counters_.wire_bytes, format_number(counters_.comm_time_s),
-      format_number(last_iteration_comm_s_), row.server_memory_bytes, row.train_loss,
+      format_number(last_iteration_comm_s_), format_number(counters_.compute_time_s),
+      format_number(counters_.compute_time_s + counters_.comm_time_s), row.server_memory_bytes, row.train_loss,
       row.test_loss, row.test_acc, row.test_top5_acc, uploads_in_window_);
   uploads_in_window_ = 0;
   // Rewritten whole at every evaluation so a long run always has readable metrics.

@@ -26,6 +26,7 @@ struct Counters {
   int64_t payload_bytes = 0;
   int64_t wire_bytes = 0;
   double comm_time_s = 0.0;
+  double compute_time_s = 0.0;  // simulated; wall time = compute + communication
 };
 
 struct RunSummary {
@@ -72,8 +73,9 @@ class RunRecorder {
   // Removes an earlier run's files from `dir` (summary.json first: it marks a finished run).
   RunRecorder(std::string dir, Network& network, int workers);
 
-  // Times iteration t's uploads (in worker order) and writes their rows.
-  void record_iteration(int64_t t, const std::vector<UploadRecord>& uploads);
+  // Times iteration t's uploads (in worker order), which follow `compute_s` of computation,
+  // and writes their rows.
+  void record_iteration(int64_t t, const std::vector<UploadRecord>& uploads, double compute_s);
   // Appends a metrics.csv row (the file is rewritten atomically); the first row with
   // reached_target fixes the at-target figures.
   void record_evaluation(const EvaluationRecord& row, bool reached_target);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include <fmt/format.h>
+#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include "algorithms/Algorithm.h"
@@ -71,8 +72,20 @@ RunSummary Trainer::run() {
       make_algorithm(algorithm_, workers, flat.slices(), device);
   const LearningRate schedule(train, settings_.iterations_per_epoch);
 
-  const torch::Tensor test_images = data_.test().images.to(device);
-  const torch::Tensor test_labels = data_.test().labels.to(device);
+  // A shortened run may evaluate on eval_samples evenly spaced test samples only (evenly
+  // spaced, so that a mixed test set such as MNIST + Fashion-MNIST keeps both parts).
+  const int64_t test_size = data_.test().images.size(0);
+  const int64_t evaluated = std::min(test_size, train.eval_samples.value_or(test_size));
+  torch::Tensor test_images = data_.test().images;
+  torch::Tensor test_labels = data_.test().labels;
+  if (evaluated < test_size) {
+    const torch::Tensor picked =
+        torch::arange(evaluated, torch::kLong).mul_(test_size).div_(evaluated, "floor");
+    test_images = test_images.index_select(0, picked);
+    test_labels = test_labels.index_select(0, picked);
+  }
+  test_images = test_images.to(device);
+  test_labels = test_labels.to(device);
 
   RunSummary summary;
   summary.algorithm = algorithm_.label;
@@ -86,6 +99,31 @@ RunSummary Trainer::run() {
 
   std::vector<UploadRecord> uploads;
   uploads.reserve(workers);
+  // Simulated compute time per worker and iteration (compute.model; none: all zero).
+  const ComputeOptions& compute = scenario_.compute;
+  const bool measured = compute.model == ComputeModelKind::kMeasured;
+  double gradient_s = 0.0;  // one forward+backward of a worker's minibatch
+  double topk_s = 0.0;      // one top-k selection with error feedback
+  if (compute.model == ComputeModelKind::kFixed) {
+    gradient_s = compute.batch_time_s;
+    topk_s = compute.topk_time_s;
+  } else if (compute.model == ComputeModelKind::kFlops) {
+    gradient_s = 3.0 *
+                 static_cast<double>(forward_flops_per_sample(scenario_.model, data_.input_shape(),
+                                                              data_.classes())) *
+                 static_cast<double>(scenario_.data.batch_size) / compute.device_flops;
+    topk_s = compute.topk_flops_per_element * static_cast<double>(flat.values().numel()) /
+             compute.device_flops;
+  }
+  const bool sparse_every_step = algorithm_.kind == AlgorithmKind::kSparse;
+  const bool sparse_on_upload = algorithm_.kind == AlgorithmKind::kSasg;
+  using Clock = std::chrono::steady_clock;
+  // On a GPU the work is queued asynchronously: wait for it before reading the clock.
+  auto seconds_since = [](Clock::time_point start, const torch::Device& on) {
+    if (on.is_cuda()) torch::cuda::synchronize();
+    return std::chrono::duration<double>(Clock::now() - start).count();
+  };
+  std::vector<double> worker_seconds(static_cast<size_t>(workers), 0.0);
   torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
   int64_t losses_in_window = 0;
 
@@ -98,14 +136,22 @@ RunSummary Trainer::run() {
     algorithm->begin_iteration(ctx);
 
     uploads.clear();
+    std::fill(worker_seconds.begin(), worker_seconds.end(), 0.0);
     for (int m = 0; m < workers; ++m) {
+      Clock::time_point start{};
       Batch batch = data_.next_batch(m);
       if (batch.images.device() != device) {
         batch.images = batch.images.to(device);
         batch.labels = batch.labels.to(device);
       }
+      if (measured) {
+        if (device.is_cuda()) torch::cuda::synchronize();
+        start = Clock::now();
+      }
       loss_sum += compute_gradient(*model, flat, batch);
       ++losses_in_window;
+      double& worker_s = worker_seconds[static_cast<size_t>(m)];
+      worker_s += gradient_s;
       torch::Tensor g_old;
       if (algorithm->needs_old_gradient(m)) {
         ++summary.aux_gradients;
@@ -113,14 +159,33 @@ RunSummary Trainer::run() {
         flat_hat.view_values_of(algorithm->theta_hat(m));  // no copy: a view of theta_hat_m
         compute_gradient(*scratch, flat_hat, batch);
         g_old = flat_hat.grads();
+        worker_s += gradient_s;
       }
-      WorkerOutcome outcome = algorithm->worker_step(m, flat.grads(), g_old);
+      algorithm->stage_worker(m, flat.grads(), g_old);
+      // measured: the gradients and the algorithm's own work (rule, top-k), as timed here.
+      if (measured) worker_s = seconds_since(start, device);
+    }
+    // Decisions deferred by stage_worker (LASG and SASG on a GPU: one host transfer for all
+    // workers); measured: their time is shared equally among the workers.
+    const Clock::time_point decide_start = Clock::now();
+    const std::vector<WorkerOutcome>& outcomes = algorithm->decide_workers();
+    const double decide_s = measured ? seconds_since(decide_start, device) / workers : 0.0;
+    double iteration_compute_s = 0.0;
+    for (int m = 0; m < workers; ++m) {
+      const WorkerOutcome& outcome = outcomes[static_cast<size_t>(m)];
+      double worker_s = worker_seconds[static_cast<size_t>(m)] + decide_s;
+      if (!measured && (sparse_every_step || (sparse_on_upload && outcome.uploaded))) {
+        worker_s += topk_s;
+      }
+      iteration_compute_s = std::max(iteration_compute_s, worker_s / compute.speed_of(m));
       if (outcome.uploaded) {
         uploads.push_back(UploadRecord{m, outcome.values, outcome.payload_bytes, outcome.forced});
       }
     }
     summary.gradients += workers;
-    recorder.record_iteration(t, uploads);
+    // The synchronous server hears every worker's decision (upload or skip) before the
+    // communication: the iteration's compute time is the slowest worker's.
+    recorder.record_iteration(t, uploads, iteration_compute_s);
 
     {
       torch::NoGradGuard no_grad;

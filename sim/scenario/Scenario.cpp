@@ -108,4 +108,14 @@ const char* to_string(TopkScope v) {
   return "?";
 }
 
+const char* to_string(ComputeModelKind v) {
+  switch (v) {
+    case ComputeModelKind::kNone: return "none";
+    case ComputeModelKind::kFixed: return "fixed";
+    case ComputeModelKind::kMeasured: return "measured";
+    case ComputeModelKind::kFlops: return "flops";
+  }
+  return "?";
+}
+
 }  // namespace sasgsim

@@ -65,6 +65,7 @@ struct DatasetSource {
 struct AugmentOptions {
   int64_t crop_padding = 0;  // random crop to the original size after zero padding, pixels; 0 = off
   bool horizontal_flip = false;  // random horizontal flip with probability 0.5
+  double rotation_degrees = 0.0;  // random rotation in [-d, d] degrees; 0 = off
 };
 
 struct DataOptions {
@@ -93,6 +94,8 @@ struct TrainOptions {
   std::optional<double> target_accuracy; // percent, top-1 (or top-5 with target_top5)
   bool target_top5 = false;              // compare target_accuracy with top-5 accuracy
   int64_t eval_batch_size = 1000;        // samples per forward pass during evaluation
+  // Evaluate on the first N test samples only (a shortened run, e.g. in tests); none: all.
+  std::optional<int64_t> eval_samples;
 };
 
 struct AlgorithmOptions {
@@ -148,10 +151,34 @@ struct NetworkOptions {
   }
 };
 
+enum class ComputeModelKind { kNone, kFixed, kMeasured, kFlops };
+const char* to_string(ComputeModelKind v);
+
+// How long the workers' computation takes in simulated time (simulated wall clock =
+// compute + communication). Per iteration every worker computes its gradient, plus the
+// auxiliary gradient (lasg, sasg) and the top-k selection (sparse, sasg) when it needs them.
+struct ComputeOptions {
+  // none: no compute time (the paper's view); fixed: the times below; measured: timed on this
+  // machine; flops: model FLOPs / device_flops.
+  ComputeModelKind model = ComputeModelKind::kNone;
+  double batch_time_s = 0.0;             // fixed: one forward+backward of a worker's minibatch
+  double topk_time_s = 0.0;              // fixed: one top-k selection with error feedback
+  double device_flops = 0.0;             // flops: effective FLOP/s of a worker's device
+  double topk_flops_per_element = 20.0;  // flops: top-k selection cost per model parameter
+  std::map<int, double> speed;           // worker -> relative speed (default 1): time / speed
+  double speed_of(int worker) const {
+    auto it = speed.find(worker);
+    return it == speed.end() ? 1.0 : it->second;
+  }
+};
+
 struct Scenario {
   std::string name;                      // [A-Za-z0-9_.-]+: names the results directory
   std::string description;               // free text for people; not used by the simulator
   uint64_t seed = 42;
+  // "seeds": run every algorithm once per seed (results in seed-<s>/ subdirectories); empty
+  // for a single-seed run. `seed` is then the first of them.
+  std::vector<uint64_t> seeds;
   DeviceKind device = DeviceKind::kAuto;
   int threads = 0;                       // LibTorch intra-op threads; 0 = chosen by sasgsim
   int workers = 10;                      // M
@@ -160,6 +187,7 @@ struct Scenario {
   TrainOptions train;
   std::vector<AlgorithmOptions> algorithms;
   NetworkOptions network;
+  ComputeOptions compute;
   // "sweep": scenario keys (dotted paths, as for --set) and the values `sasgsim sweep` gives
   // them, in key order; the sweep runs their cartesian product. Empty for a single run.
   std::vector<std::pair<std::string, std::vector<nlohmann::json>>> sweep;

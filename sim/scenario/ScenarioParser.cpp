@@ -44,6 +44,9 @@ constexpr NetworkBackendKind kBackendKinds[] = {NetworkBackendKind::kNs3,
                                                NetworkBackendKind::kAnalytic};
 constexpr FidelityKind kFidelityKinds[] = {FidelityKind::kMemo, FidelityKind::kExact};
 constexpr TopologyKind kTopologyKinds[] = {TopologyKind::kDirect, TopologyKind::kSwitch};
+constexpr ComputeModelKind kComputeModelKinds[] = {
+    ComputeModelKind::kNone, ComputeModelKind::kFixed, ComputeModelKind::kMeasured,
+    ComputeModelKind::kFlops};
 
 // ns-3 holds socket buffer and queue sizes in 32 bits: larger values are rejected here rather
 // than truncated there.
@@ -148,11 +151,17 @@ std::string how_to_fetch(DatasetKind kind, const std::string& dir, const std::st
     case DatasetKind::kFashionMnist:
       return "install them with \"apt-get install dataset-fashion-mnist\", " + or_set;
     case DatasetKind::kCifar10:
-      return "download the CIFAR-10 binary version (cifar-10-binary.tar.gz) and put "
-             "data_batch_1.bin..data_batch_5.bin and test_batch.bin in " + dir + ", " + or_set;
+      return "download the CIFAR-10 binary version "
+             "(https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz) and put "
+             "data_batch_1.bin..data_batch_5.bin and test_batch.bin in " + dir +
+             " (the archive holds them in cifar-10-batches-bin/: mkdir -p " + dir +
+             " && tar xzf cifar-10-binary.tar.gz --strip-components=1 -C " + dir + "), " + or_set;
     case DatasetKind::kCifar100:
-      return "download the CIFAR-100 binary version (cifar-100-binary.tar.gz) and put train.bin "
-             "and test.bin in " + dir + ", " + or_set;
+      return "download the CIFAR-100 binary version "
+             "(https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz) and put train.bin "
+             "and test.bin in " + dir + " (the archive holds them in cifar-100-binary/: "
+             "mkdir -p " + dir + " && tar xzf cifar-100-binary.tar.gz --strip-components=1 -C " +
+             dir + "), " + or_set;
     case DatasetKind::kSynthetic: return "";
   }
   return "";
@@ -188,6 +197,12 @@ std::map<std::string, std::string> root_hints() {
     hints[key] = "it is set per algorithm, in an object of \"algorithms\" such as "
                  "{\"name\": \"sasg\", \"" + std::string(key) + "\": ...}";
   }
+  for (const char* key : {"batch_time", "topk_time", "device_flops", "topk_flops_per_element"}) {
+    hints[key] = "did you mean " + json_quoted(std::string("compute.") + key) + "?";
+  }
+  hints["speed"] = "it is set per worker under \"compute\", e.g. "
+                   "\"compute\": {\"model\": \"fixed\", \"batch_time\": \"5ms\", "
+                   "\"per_worker\": {\"3\": {\"speed\": 0.5}}}";
   hints["M"] = "did you mean \"workers\" (the paper's M)?";
   hints["b"] = "did you mean \"data.batch_size\" (the paper's b)?";
   hints["alpha"] = "did you mean \"train.lr\" (the paper's alpha)?";
@@ -200,6 +215,14 @@ std::map<std::string, std::string> data_hints() {
           {"workers", "\"workers\" is a top-level key, not part of \"data\""},
           {"b", "did you mean \"batch_size\" (the paper's b)?"},
           {"model", "\"model\" is a top-level key, not part of \"data\""}};
+}
+
+std::map<std::string, std::string> augment_hints() {
+  const std::string rotation = "did you mean \"rotation_degrees\" (random rotation in [-d, d] "
+                               "degrees)?";
+  return {{"rotate", rotation}, {"rotation", rotation}, {"random_rotation", rotation},
+          {"crop", "did you mean \"crop_padding\"?"},
+          {"flip", "did you mean \"horizontal_flip\"?"}};
 }
 
 std::map<std::string, std::string> train_hints() {
@@ -227,6 +250,22 @@ std::map<std::string, std::string> network_hints() {
   hints["delay"] = "did you mean \"latency\"?";
   hints["rate"] = "did you mean \"bandwidth\"?";
   return hints;
+}
+
+std::map<std::string, std::string> compute_hints() {
+  return {{"type", "did you mean \"model\"?"},
+          {"kind", "did you mean \"model\"?"},
+          {"flops", "did you mean \"device_flops\" (FLOP/s of a worker's device)?"},
+          {"speed", "it is set per worker: \"per_worker\": {\"3\": {\"speed\": 0.5}}"},
+          {"bandwidth", "links are set in \"network\", not in \"compute\""},
+          {"latency", "links are set in \"network\", not in \"compute\""}};
+}
+
+std::map<std::string, std::string> compute_worker_hints() {
+  return {{"bandwidth", "a worker's link is set in \"network.per_worker\", not here"},
+          {"latency", "a worker's link is set in \"network.per_worker\", not here"},
+          {"batch_time", "times are set for all workers; \"speed\" scales them per worker"},
+          {"device_flops", "device_flops is set for all workers; \"speed\" scales it per worker"}};
 }
 
 std::map<std::string, std::string> transport_hints() {
@@ -258,6 +297,7 @@ class Parser {
   void parse_algorithms(const json& value);
   std::optional<AlgorithmOptions> parse_algorithm(const json& value, const std::string& path);
   void parse_network(const json& value);
+  void parse_compute(const json& value);
   void parse_sweep(const json& value);
   void parse_transport(const json& value, const std::string& path);
   void parse_ns3_attributes(const json& value, const std::string& path);
@@ -300,18 +340,39 @@ Scenario Parser::parse(const json& doc) {
       root.add_issue("description", "expected UTF-8 text, got bytes that are not UTF-8");
     }
   }
+  // Seeds use the whole unsigned 64-bit range, beyond what JsonReader::integer reads.
+  auto read_seed = [&](const json& v, const std::string& path) -> std::optional<uint64_t> {
+    const bool integral_float = v.is_number_float() && v.get<double>() >= 0.0 &&
+                                v.get<double>() < 18446744073709551616.0 &&
+                                v.get<double>() == std::floor(v.get<double>());
+    if (v.is_number_unsigned()) return v.get<uint64_t>();
+    if (integral_float) return static_cast<uint64_t>(v.get<double>());
+    issues_.push_back({path, "expected a non-negative integer, got " +
+                                 JsonReader::describe_value(v, !v.is_number())});
+    return std::nullopt;
+  };
   if (const json* seed = root.find("seed")) {
-    // Seeds use the whole unsigned 64-bit range, beyond what JsonReader::integer reads.
-    const bool integral_float = seed->is_number_float() && seed->get<double>() >= 0.0 &&
-                                seed->get<double>() < 18446744073709551616.0 &&
-                                seed->get<double>() == std::floor(seed->get<double>());
-    if (seed->is_number_unsigned()) {
-      s_.seed = seed->get<uint64_t>();
-    } else if (integral_float) {
-      s_.seed = static_cast<uint64_t>(seed->get<double>());
+    if (auto value = read_seed(*seed, ".seed")) s_.seed = *value;
+  }
+  if (const json* seeds = root.find("seeds")) {
+    if (root.has("seed")) {
+      root.add_issue("seeds", "give either \"seed\" (one run) or \"seeds\" (one run per seed), "
+                              "not both");
+    } else if (!seeds->is_array() || seeds->empty()) {
+      root.add_issue("seeds", "expected a non-empty list of seeds, e.g. [1, 19, 31, 42, 80], got " +
+                                  JsonReader::describe_value(*seeds, true));
     } else {
-      std::string got = JsonReader::describe_value(*seed, !seed->is_number());
-      root.add_issue("seed", "expected a non-negative integer, got " + got);
+      for (size_t i = 0; i < seeds->size(); ++i) {
+        const std::string path = ".seeds[" + std::to_string(i) + "]";
+        if (auto value = read_seed((*seeds)[i], path)) {
+          if (std::find(s_.seeds.begin(), s_.seeds.end(), *value) != s_.seeds.end()) {
+            issues_.push_back({path, "seed " + std::to_string(*value) + " appears twice"});
+          } else {
+            s_.seeds.push_back(*value);
+          }
+        }
+      }
+      if (!s_.seeds.empty()) s_.seed = s_.seeds.front();
     }
   }
   if (auto device = read_enum(root, "device", kDeviceKinds)) s_.device = *device;
@@ -347,6 +408,7 @@ Scenario Parser::parse(const json& doc) {
                  "a list of algorithms to compare, e.g. [\"sgd\", \"sparse\", \"lasg\", \"sasg\"]");
   }
   if (const json* network = root.find("network")) parse_network(*network);
+  if (const json* compute = root.find("compute")) parse_compute(*compute);
   if (const json* sweep = root.find("sweep")) parse_sweep(*sweep);
   root.finish(root_hints());
 
@@ -410,7 +472,11 @@ void Parser::parse_data(const json& value) {
     JsonReader ar(*augment, ".data.augment", issues_);
     if (auto padding = ar.integer("crop_padding", 0, 1024)) s_.data.augment.crop_padding = *padding;
     if (auto flip = ar.boolean("horizontal_flip")) s_.data.augment.horizontal_flip = *flip;
-    ar.finish();
+    const NumberRange degrees_range{0.0, 180.0, true, true, false, false};
+    if (auto degrees = ar.number("rotation_degrees", degrees_range)) {
+      s_.data.augment.rotation_degrees = *degrees;
+    }
+    ar.finish(augment_hints());
   }
   r.finish(data_hints());
 }
@@ -575,6 +641,9 @@ void Parser::parse_train(const json& value) {
   }
   if (auto v = r.integer("eval_every", 1, kMaxInt)) s_.train.eval_every = *v;
   if (auto v = r.integer("eval_batch_size", 1, 1000000)) s_.train.eval_batch_size = *v;
+  if (r.has("eval_samples")) {
+    if (auto v = r.integer("eval_samples", 1, 100000000)) s_.train.eval_samples = *v;
+  }
   const bool has_target = r.has("target_accuracy");
   if (auto v = r.number("target_accuracy", NumberRange::open_closed(0.0, 100.0))) {
     s_.train.target_accuracy = *v;
@@ -907,6 +976,100 @@ void Parser::parse_network(const json& value) {
   r.finish(network_hints());
 }
 
+void Parser::parse_compute(const json& value) {
+  JsonReader r(value, ".compute", issues_);
+  if (!value.is_object()) return;
+  ComputeOptions& c = s_.compute;
+  const bool has_model = r.has("model");
+  const std::optional<ComputeModelKind> model = read_enum(r, "model", kComputeModelKinds);
+  // An invalid model leaves the keys to be checked on their own: which apply is unknown.
+  const bool model_ok = !has_model || model.has_value();
+  if (model) c.model = *model;
+  const std::string model_text = json_quoted(to_string(c.model));
+  // A key of another model is reported instead of being validated: the fix is to remove it.
+  auto applies = [&](const char* key, ComputeModelKind wanted) {
+    if (!r.has(key)) return false;
+    if (model_ok && c.model != wanted) {
+      const std::string wanted_text = json_quoted(to_string(wanted));
+      r.add_issue(key, json_quoted(key) + " applies only to compute model " + wanted_text +
+                           ", not to " + model_text + "; remove it or set \"model\": " +
+                           wanted_text);
+      return false;
+    }
+    return true;
+  };
+  if (applies("batch_time", ComputeModelKind::kFixed)) {
+    if (auto t = read_time(r, "batch_time")) {
+      if (*t > 0.0) {
+        c.batch_time_s = *t;
+      } else {
+        r.add_issue("batch_time", "expected a time > 0 (one forward and backward pass of a "
+                                  "worker's minibatch), e.g. \"5ms\", got " +
+                                      JsonReader::describe_value(*r.find("batch_time")));
+      }
+    }
+  } else if (model_ok && c.model == ComputeModelKind::kFixed && !r.has("batch_time")) {
+    r.missing("batch_time", "a time > 0 for one forward and backward pass of a worker's "
+                            "minibatch, e.g. \"5ms\" (model \"fixed\" needs it)");
+  }
+  if (applies("topk_time", ComputeModelKind::kFixed)) {
+    if (auto t = read_time(r, "topk_time")) c.topk_time_s = *t;
+  }
+  if (applies("device_flops", ComputeModelKind::kFlops)) {
+    if (auto v = r.number("device_flops", NumberRange::positive())) c.device_flops = *v;
+  } else if (model_ok && c.model == ComputeModelKind::kFlops && !r.has("device_flops")) {
+    r.missing("device_flops", "the effective FLOP/s of a worker's device, a number > 0, e.g. "
+                              "2e11 (model \"flops\" needs it)");
+  }
+  if (applies("topk_flops_per_element", ComputeModelKind::kFlops)) {
+    if (auto v = r.number("topk_flops_per_element", NumberRange::non_negative())) {
+      c.topk_flops_per_element = *v;
+    }
+  }
+
+  if (const json* per_worker = r.find("per_worker")) {
+    const std::string path = r.path_of("per_worker");
+    if (model_ok && c.model == ComputeModelKind::kNone) {
+      r.add_issue("per_worker", "\"per_worker\" scales compute times, but compute model \"none\" "
+                                "has none; remove it or set \"model\" to \"fixed\", "
+                                "\"measured\" or \"flops\"");
+    } else if (!per_worker->is_object()) {
+      issues_.push_back({path, "expected an object keyed by worker index, e.g. "
+                               "{\"3\": {\"speed\": 0.5}}, got " +
+                                   JsonReader::describe_value(*per_worker, true)});
+    } else {
+      for (const auto& item : per_worker->items()) {
+        const std::string& key = item.key();
+        const std::string item_path = JsonReader::child_path(path, key);
+        const bool canonical =
+            !key.empty() && key.size() <= 9 && (key.size() == 1 || key[0] != '0') &&
+            std::all_of(key.begin(), key.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+        JsonReader w(item.value(), item_path, issues_);
+        std::optional<double> speed = w.number("speed", NumberRange::positive());
+        if (item.value().is_object() && !w.has("speed")) {
+          w.missing("speed", "the worker's relative speed, a number > 0 (1 = nominal, 0.5 = "
+                             "compute takes twice as long)");
+        }
+        w.finish(compute_worker_hints());
+        if (!canonical) {
+          issues_.push_back({item_path, "expected a worker index (a decimal integer such as "
+                                        "\"3\") as the key, got " + json_quoted(key)});
+          continue;
+        }
+        const int index = std::stoi(key);
+        if (workers_ok_ && index >= s_.workers) {
+          issues_.push_back({item_path, "worker " + key + " does not exist: workers is " +
+                                            std::to_string(s_.workers) + " (indices 0.." +
+                                            std::to_string(s_.workers - 1) + ")"});
+          continue;
+        }
+        if (speed) c.speed[index] = *speed;
+      }
+    }
+  }
+  r.finish(compute_hints());
+}
+
 void Parser::parse_transport(const json& value, const std::string& path) {
   JsonReader r(value, path, issues_);
   TransportOptions& t = s_.network.transport;
@@ -1201,7 +1364,11 @@ json scenario_to_json(const Scenario& s) {
   json j;
   j["name"] = s.name;
   j["description"] = s.description;
-  j["seed"] = s.seed;
+  if (s.seeds.empty()) {
+    j["seed"] = s.seed;
+  } else {
+    j["seeds"] = s.seeds;
+  }
   j["device"] = to_string(s.device);
   j["threads"] = s.threads;
   j["workers"] = s.workers;
@@ -1212,7 +1379,8 @@ json scenario_to_json(const Scenario& s) {
   if (s.data.partition == PartitionKind::kDirichlet) data["dirichlet_alpha"] = s.data.dirichlet_alpha;
   data["batch_size"] = s.data.batch_size;
   data["augment"] = {{"crop_padding", s.data.augment.crop_padding},
-                     {"horizontal_flip", s.data.augment.horizontal_flip}};
+                     {"horizontal_flip", s.data.augment.horizontal_flip},
+                     {"rotation_degrees", s.data.augment.rotation_degrees}};
   j["data"] = data;
 
   j["model"] = to_string(s.model);
@@ -1229,6 +1397,7 @@ json scenario_to_json(const Scenario& s) {
   train["lr_schedule"] = schedule;
   train["eval_every"] = s.train.eval_every;
   train["eval_batch_size"] = s.train.eval_batch_size;
+  if (s.train.eval_samples) train["eval_samples"] = *s.train.eval_samples;
   if (s.train.target_accuracy) train["target_accuracy"] = *s.train.target_accuracy;
   train["target_top5"] = s.train.target_top5;
   j["train"] = train;
@@ -1283,6 +1452,22 @@ json scenario_to_json(const Scenario& s) {
     network["ns3_attributes"] = attributes;
   }
   j["network"] = network;
+
+  const ComputeOptions& c = s.compute;
+  json compute = {{"model", to_string(c.model)}};
+  if (c.model == ComputeModelKind::kFixed) {
+    compute["batch_time"] = format_time(c.batch_time_s);
+    compute["topk_time"] = format_time(c.topk_time_s);
+  } else if (c.model == ComputeModelKind::kFlops) {
+    compute["device_flops"] = c.device_flops;
+    compute["topk_flops_per_element"] = c.topk_flops_per_element;
+  }
+  if (c.model != ComputeModelKind::kNone) {
+    json speeds = json::object();
+    for (const auto& [index, speed] : c.speed) speeds[std::to_string(index)] = {{"speed", speed}};
+    compute["per_worker"] = speeds;
+  }
+  j["compute"] = compute;
   if (!s.sweep.empty()) {
     json sweep = json::object();
     for (const auto& [key, values] : s.sweep) sweep[key] = values;

@@ -32,6 +32,14 @@ std::string slurp(const fs::path& p) {
   return ss.str();
 }
 
+bool have_fashion_mnist() {
+  return fs::exists("/usr/share/datasets/fashion-mnist/train-images-idx3-ubyte.gz");
+}
+bool have_mnist() {
+  return fs::exists("data/mnist/train-images-idx3-ubyte") ||
+         fs::exists("data/mnist/train-images-idx3-ubyte.gz");
+}
+
 class CliTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -220,8 +228,13 @@ TEST_F(CliTest, ReplayEqualsAFullRunWithTheOtherNetwork) {
   const std::string network =
       " --set network.backend=ns3 --set network.bandwidth=20Mbps --set network.topology=switch"
       " --set network.schedule=concurrent --set network.downlink=true";
-  ASSERT_EQ(run("run " + file.string() + " -q --out " + (dir_ / "analytic").string()).exit_code, 0);
-  CommandResult full = run("run " + file.string() + " -q --out " + (dir_ / "full").string() + network);
+  // The compute model stays with the run: a replay keeps each iteration's compute time.
+  const std::string compute = " --set compute.model=flops --set compute.device_flops=3e9";
+  ASSERT_EQ(run("run " + file.string() + " -q --out " + (dir_ / "analytic").string() + compute)
+                .exit_code,
+            0);
+  CommandResult full =
+      run("run " + file.string() + " -q --out " + (dir_ / "full").string() + network + compute);
   ASSERT_EQ(full.exit_code, 0) << full.err;
   CommandResult replay = run("replay " + (dir_ / "analytic").string() + " -q --out " +
                              (dir_ / "replayed").string() + network);
@@ -341,6 +354,82 @@ TEST_F(CliTest, SweepBlockErrorsAreReportedWithTheirPoint) {
   EXPECT_NE(r.err.find("in sweep point network.bandwidth=fast"), std::string::npos) << r.err;
 }
 
+// "seeds" runs every algorithm once per seed, in seed-<s>/ run directories.
+TEST_F(CliTest, SeedsRunEveryAlgorithmOncePerSeed) {
+  nlohmann::json j = synthetic_scenario();
+  j.erase("seed");
+  j["seeds"] = {3, 5};
+  j["algorithms"] = {"sgd", "sasg"};
+  j["train"]["iterations"] = 10;
+  const fs::path out = dir_ / "seeds";
+  CommandResult r = run("run " + write_json("seeds.json", j).string() + " --jobs 2 --out " +
+                        out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
+  EXPECT_TRUE(manifest["complete"].get<bool>());
+  EXPECT_EQ(manifest["runs"], nlohmann::json({"seed-3", "seed-5"}));
+  for (const std::string seed : {"3", "5"}) {
+    const nlohmann::json m = nlohmann::json::parse(slurp(out / ("seed-" + seed) / "manifest.json"));
+    EXPECT_EQ(m["seed"].get<int>(), std::stoi(seed));
+    EXPECT_TRUE(fs::exists(out / ("seed-" + seed) / "sasg" / "summary.json"));
+  }
+  // Different seeds: different data order and weights, so different results.
+  EXPECT_NE(slurp(out / "seed-3" / "sgd" / "metrics.csv"), slurp(out / "seed-5" / "sgd" / "metrics.csv"));
+  EXPECT_NE(r.out.find("(n=2)"), std::string::npos) << r.out;
+  j["seed"] = 1;
+  CommandResult both = run("validate " + write_json("both.json", j).string());
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find(".seeds"), std::string::npos) << both.err;
+}
+
+// Compute time: a straggler (a worker at a quarter of the speed) slows every synchronous
+// algorithm's iterations; simulated wall clock = compute + communication.
+TEST_F(CliTest, AStragglerSlowsEveryAlgorithmsIterations) {
+  nlohmann::json j = synthetic_scenario();
+  j["train"]["iterations"] = 20;
+  j["compute"] = {{"model", "fixed"}, {"batch_time", "10ms"}, {"topk_time", "2ms"}};
+  const fs::path nominal = dir_ / "nominal";
+  const fs::path straggler = dir_ / "straggler";
+  ASSERT_EQ(run("run " + write_json("nominal.json", j).string() + " -q --out " + nominal.string())
+                .exit_code,
+            0);
+  j["compute"]["per_worker"] = {{"1", {{"speed", 0.25}}}};
+  ASSERT_EQ(run("run " + write_json("straggler.json", j).string() + " -q --out " +
+                straggler.string())
+                .exit_code,
+            0);
+  for (const std::string alg : {"sgd", "sparse", "lasg", "sasg"}) {
+    const nlohmann::json a = nlohmann::json::parse(slurp(nominal / alg / "summary.json"));
+    const nlohmann::json b = nlohmann::json::parse(slurp(straggler / alg / "summary.json"));
+    EXPECT_EQ(a["rounds"], b["rounds"]) << alg;  // the straggler changes time, not training
+    EXPECT_DOUBLE_EQ(a["comm_time_s"].get<double>(), b["comm_time_s"].get<double>()) << alg;
+    EXPECT_GE(a["compute_time_s"].get<double>(), 20 * 0.010) << alg;
+    EXPECT_NEAR(a["wall_time_s"].get<double>(),
+                a["compute_time_s"].get<double>() + a["comm_time_s"].get<double>(), 1e-9);
+    std::istringstream x(slurp(nominal / alg / "iterations.csv"));
+    std::istringstream y(slurp(straggler / alg / "iterations.csv"));
+    std::string lx, ly;
+    std::getline(x, lx);
+    std::getline(y, ly);
+    EXPECT_NE(lx.find("compute_s"), std::string::npos) << lx;
+    int slower = 0;
+    while (std::getline(x, lx) && std::getline(y, ly)) {
+      const double cx = std::stod(lx.substr(lx.find(',', lx.find(',', lx.find(',') + 1) + 1) + 1));
+      const double cy = std::stod(ly.substr(ly.find(',', ly.find(',', ly.find(',') + 1) + 1) + 1));
+      // The straggler needs at least 4 x 10 ms for its gradient; the others at most 22 ms.
+      EXPECT_GE(cy, 4 * 0.010 - 1e-12) << alg << ": " << lx << " / " << ly;
+      EXPECT_LE(cx, 0.022 + 1e-12) << alg << ": " << lx;
+      slower += cy > cx;
+    }
+    EXPECT_EQ(slower, 20) << alg;
+  }
+  // Top-k costs compute: Sparse selects every iteration, SGD never.
+  const nlohmann::json sgd = nlohmann::json::parse(slurp(nominal / "sgd" / "summary.json"));
+  const nlohmann::json sparse = nlohmann::json::parse(slurp(nominal / "sparse" / "summary.json"));
+  EXPECT_NEAR(sgd["compute_time_s"].get<double>(), 20 * 0.010, 1e-9);
+  EXPECT_NEAR(sparse["compute_time_s"].get<double>(), 20 * 0.012, 1e-9);
+}
+
 TEST_F(CliTest, SetOverridesAndOnlyErrors) {
   const fs::path file = write_json("tiny.json", synthetic_scenario());
   const fs::path out = dir_ / "o";
@@ -362,8 +451,7 @@ TEST_F(CliTest, SetOverridesAndOnlyErrors) {
 // The quickstart on real MNIST (fetched by scripts/setup.sh), shortened: LASG and SASG skip
 // uploads, Sparse and SASG send about 1% of SGD's payload per round.
 TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
-  if (!fs::exists("data/mnist/train-images-idx3-ubyte") &&
-      !fs::exists("data/mnist/train-images-idx3-ubyte.gz")) {
+  if (!have_mnist()) {
     GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
   }
   const fs::path out = dir_ / "q";
@@ -404,8 +492,7 @@ TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
 // memo reuses each distinct upload pattern's simulation; over a 300-iteration SASG run on MNIST
 // its cumulative communication time agrees with one continuous ns-3 simulation within 1%.
 TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
-  if (!fs::exists("data/mnist/train-images-idx3-ubyte") &&
-      !fs::exists("data/mnist/train-images-idx3-ubyte.gz")) {
+  if (!have_mnist()) {
     GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
   }
   auto run_mode = [&](const std::string& fidelity) {
@@ -427,6 +514,76 @@ TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
   EXPECT_NEAR(memo["comm_time_s"].get<double>(), exact_s, 0.01 * exact_s);
   EXPECT_NEAR(memo["wire_bytes"].get<double>(), exact["wire_bytes"].get<double>(),
               0.01 * exact["wire_bytes"].get<double>());
+}
+
+// The shipped scenario paper/fmnist_resnet18.json, shortened to 3 iterations and a 200-image
+// evaluation (the full run is 18,000 iterations; its cost is measured in
+// docs/results/paper_scenarios.md): ResNet-18 on Fashion-MNIST over ns-3, SGD and SASG.
+TEST_F(CliTest, PaperFmnistResnet18RunsShortened) {
+  if (!have_fashion_mnist()) {
+    GTEST_SKIP() << "Fashion-MNIST missing: apt-get install dataset-fashion-mnist";
+  }
+  const fs::path out = dir_ / "fmnist";
+  CommandResult r = run("run scenarios/paper/fmnist_resnet18.json -q --only sgd,sasg "
+                        "--set train.epochs=null --set train.iterations=3 "
+                        "--set train.eval_every=3 --set train.eval_samples=200 --out " +
+                        out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
+  EXPECT_TRUE(manifest["complete"].get<bool>());
+  EXPECT_EQ(manifest["network_backend"], "ns3");
+  const int64_t params = manifest["model_parameters"].get<int64_t>();
+  EXPECT_GT(params, 11000000);  // ResNet-18 (CIFAR variant, 1-channel stem)
+  EXPECT_LT(params, 11300000);
+  const nlohmann::json sgd = nlohmann::json::parse(slurp(out / "sgd" / "summary.json"));
+  const nlohmann::json sasg = nlohmann::json::parse(slurp(out / "sasg" / "summary.json"));
+  EXPECT_EQ(sgd["rounds"], 30);
+  EXPECT_EQ(sgd["paper_bits"].get<int64_t>(), 30 * params * 32);
+  // SASG uploads in its first D = 10 iterations, each upload about 1% of the values.
+  EXPECT_EQ(sasg["rounds"], 30);
+  EXPECT_LT(sasg["paper_bits"].get<double>(), 0.011 * sgd["paper_bits"].get<double>());
+  EXPECT_LT(sasg["comm_time_s"].get<double>(), 0.05 * sgd["comm_time_s"].get<double>());
+  // One evaluation on 200 test images: accuracy is a multiple of 0.5%.
+  const std::string metrics = slurp(out / "sgd" / "metrics.csv");
+  EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 2) << metrics;
+  const double acc = sgd["final_test_acc"].get<double>();
+  EXPECT_NEAR(acc * 2, std::round(acc * 2), 1e-9) << acc;
+}
+
+// The shipped scenario paper/hetero_mnist_fmnist.json, shortened to 300 iterations: even
+// workers train on MNIST, odd ones on Fashion-MNIST, with one shared 10-class head; accuracy is
+// over both test sets, so it lies between what MNIST alone and Fashion-MNIST alone would give.
+TEST_F(CliTest, PaperHeteroMnistFmnistRunsShortened) {
+  if (!have_fashion_mnist() || !have_mnist()) {
+    GTEST_SKIP() << "MNIST or Fashion-MNIST missing: run scripts/setup.sh";
+  }
+  const fs::path out = dir_ / "hetero";
+  CommandResult r = run("run scenarios/paper/hetero_mnist_fmnist.json -q "
+                        "--set train.epochs=null --set train.iterations=300 "
+                        "--set train.eval_every=150 --set train.eval_samples=4000 --out " +
+                        out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json manifest = nlohmann::json::parse(slurp(out / "manifest.json"));
+  EXPECT_EQ(manifest["iterations_per_epoch"], 1200);  // 60,000 / 5 workers / batch 10
+  for (const std::string alg : {"sgd", "sparse", "lasg", "sasg"}) {
+    const nlohmann::json s = nlohmann::json::parse(slurp(out / alg / "summary.json"));
+    EXPECT_GT(s["final_test_acc"].get<double>(), 70.0) << alg;
+    EXPECT_EQ(s["iterations"], 300) << alg;
+  }
+  const nlohmann::json lasg = nlohmann::json::parse(slurp(out / "lasg" / "summary.json"));
+  const nlohmann::json sasg = nlohmann::json::parse(slurp(out / "sasg" / "summary.json"));
+  EXPECT_GT(lasg["skipped"].get<int>(), 0);
+  EXPECT_GT(sasg["skipped"].get<int>(), 0);
+  // The same run evaluated on MNIST's test set alone scores far higher than on the mix.
+  const fs::path mnist_only = dir_ / "mnist_only";
+  r = run("run scenarios/paper/hetero_mnist_fmnist.json -q --only sgd "
+          "--set train.epochs=null --set train.iterations=300 --set train.eval_every=150 "
+          "--set train.eval_samples=4000 --set data.second=null --set data.partition=iid "
+          "--out " + mnist_only.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json mixed = nlohmann::json::parse(slurp(out / "sgd" / "summary.json"));
+  const nlohmann::json alone = nlohmann::json::parse(slurp(mnist_only / "sgd" / "summary.json"));
+  EXPECT_GT(alone["final_test_acc"].get<double>(), mixed["final_test_acc"].get<double>() + 3.0);
 }
 
 TEST_F(CliTest, ValidateReportsNs3NamesItDoesNotKnow) {

@@ -1,5 +1,9 @@
 #include "sim/data/Augment.h"
 
+#include <cmath>
+
+#include "sim/data/SeededRandom.h"
+
 #include "tests/data/DataTestUtil.h"
 
 namespace sasgsim {
@@ -82,6 +86,102 @@ TEST(Augment, FlipOnlyNeverShifts) {
   for (int64_t i = 0; i < 20; ++i) {
     EXPECT_TRUE(torch::equal(out[i], images[i]) || torch::equal(out[i], images[i].flip({2})));
   }
+}
+
+TEST(Augment, RotationBy90DegreesIsRot90) {
+  torch::manual_seed(3);
+  const std::vector<float> fill{-5.0f, -6.0f};
+  for (int64_t side : {4, 5}) {  // even and odd sizes: the centre is between or on pixels
+    const torch::Tensor image = torch::rand({2, side, side});
+    EXPECT_TRUE(torch::equal(rotate_image(image, 90.0, fill), image.rot90(1, {1, 2})));
+    EXPECT_TRUE(torch::equal(rotate_image(image, -90.0, fill), image.rot90(-1, {1, 2})));
+    EXPECT_TRUE(torch::equal(rotate_image(image, 180.0, fill), image.flip({1, 2})));
+    EXPECT_TRUE(torch::equal(rotate_image(image, 0.0, fill), image));
+  }
+}
+
+TEST(Augment, RotationByNinetyIsCounterClockwise) {
+  // A single bright pixel at the right edge's middle moves to the top edge's middle.
+  torch::Tensor image = torch::zeros({1, 5, 5});
+  image[0][2][4] = 1.0f;
+  torch::Tensor expected = torch::zeros({1, 5, 5});
+  expected[0][0][2] = 1.0f;
+  EXPECT_TRUE(torch::equal(rotate_image(image, 90.0, {0.0f}), expected));
+}
+
+TEST(Augment, RotationFillsTheUncoveredCorners) {
+  const torch::Tensor image = torch::ones({1, 5, 5});
+  const torch::Tensor out = rotate_image(image, 45.0, {-1.0f});
+  EXPECT_EQ(out[0][0][0].item<float>(), -1.0f);
+  EXPECT_EQ(out[0][4][4].item<float>(), -1.0f);
+  EXPECT_EQ(out[0][2][2].item<float>(), 1.0f);
+  EXPECT_EQ(out[0][0][2].item<float>(), 1.0f);  // edge midpoints stay inside at 45 degrees
+}
+
+TEST(Augment, RotationDrawsItsAngleAfterCropAndFlip) {
+  torch::manual_seed(4);
+  const torch::Tensor images = torch::rand({12, 2, 6, 6});
+  const std::vector<float> pad{-7.0f, -9.0f};
+  AugmentOptions options;
+  options.crop_padding = 2;
+  options.horizontal_flip = true;
+  options.rotation_degrees = 90.0;
+  std::mt19937_64 rng(21), twin(21);
+  const torch::Tensor out = augment_batch(images, options, pad, rng);
+  int rotated = 0;
+  for (int64_t i = 0; i < 12; ++i) {
+    const int64_t dy = static_cast<int64_t>(uniform_below(twin, 5)) - 2;
+    const int64_t dx = static_cast<int64_t>(uniform_below(twin, 5)) - 2;
+    const bool flip = (twin() >> 63) != 0;
+    const double angle = 90.0 * (2.0 * uniform_unit(twin) - 1.0);
+    ASSERT_GE(angle, -90.0);
+    ASSERT_LE(angle, 90.0);
+    const torch::Tensor cropped = reference(images[i], dy, dx, flip, pad);
+    EXPECT_TRUE(torch::equal(out[i], rotate_image(cropped, angle, pad))) << "sample " << i;
+    rotated += !torch::equal(out[i], cropped);
+  }
+  EXPECT_GT(rotated, 6);
+}
+
+TEST(Augment, ZeroRotationKeepsTheCropAndFlipDraws) {
+  torch::manual_seed(5);
+  const torch::Tensor images = torch::rand({10, 3, 8, 8});
+  const std::vector<float> pad{0.0f, 0.0f, 0.0f};
+  AugmentOptions options;
+  options.crop_padding = 4;
+  options.horizontal_flip = true;
+  AugmentOptions with_zero = options;
+  with_zero.rotation_degrees = 0.0;
+  std::mt19937_64 a(8), b(8);
+  EXPECT_TRUE(torch::equal(augment_batch(images, options, pad, a),
+                           augment_batch(images, with_zero, pad, b)));
+  AugmentOptions nothing;
+  std::mt19937_64 c(8);
+  EXPECT_TRUE(torch::equal(augment_batch(images, nothing, pad, c), images));
+}
+
+TEST(Augment, RotationIsDeterministicInTheGenerator) {
+  torch::manual_seed(6);
+  const torch::Tensor images = torch::rand({8, 3, 8, 8});
+  AugmentOptions options;
+  options.rotation_degrees = 15.0;
+  std::mt19937_64 a(11), b(11), c(12);
+  const std::vector<float> pad{0.0f, 0.0f, 0.0f};
+  const torch::Tensor x = augment_batch(images, options, pad, a);
+  EXPECT_TRUE(torch::equal(x, augment_batch(images, options, pad, b)));
+  EXPECT_FALSE(torch::equal(x, augment_batch(images, options, pad, c)));
+}
+
+TEST(Augment, RejectsRotationOutsideZeroTo180) {
+  std::mt19937_64 rng(1);
+  for (double degrees : {-1.0, 180.5, std::nan("")}) {
+    AugmentOptions options;
+    options.rotation_degrees = degrees;
+    EXPECT_THROW(augment_batch(torch::rand({1, 1, 4, 4}), options, {0.0f}, rng),
+                 std::invalid_argument)
+        << degrees;
+  }
+  EXPECT_THROW(rotate_image(torch::rand({3, 4, 4}), 10.0, {0.0f}), std::invalid_argument);
 }
 
 TEST(Augment, RejectsMismatchedPadValues) {

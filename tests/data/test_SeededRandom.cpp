@@ -39,6 +39,19 @@ TEST(SeededRandom, UniformBelowStaysInRangeAndCoversIt) {
   EXPECT_THROW(uniform_below(rng, 0), std::invalid_argument);
 }
 
+TEST(SeededRandom, UniformUnitStaysInZeroOneAndSpreadsEvenly) {
+  std::mt19937_64 rng(7), twin(7);
+  std::vector<int> deciles(10, 0);
+  for (int i = 0; i < 10000; ++i) {
+    const double u = uniform_unit(rng);
+    ASSERT_GE(u, 0.0);
+    ASSERT_LT(u, 1.0);
+    ++deciles[static_cast<size_t>(u * 10.0)];
+    EXPECT_EQ(u, static_cast<double>(twin() >> 11) / 9007199254740992.0);  // 2^53
+  }
+  for (int c : deciles) EXPECT_NEAR(c, 1000, 150);
+}
+
 TEST(SeededRandom, ShuffleIsADeterministicPermutation) {
   std::vector<int64_t> a(50), b(50);
   std::iota(a.begin(), a.end(), 0);

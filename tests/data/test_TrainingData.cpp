@@ -272,5 +272,28 @@ TEST(TrainingData, AugmentationIsDeterministicAndKeepsTheShape) {
   for (int i = 0; i < 15; ++i) EXPECT_TRUE(torch::equal(a.next_batch(1).images, first[i]));
 }
 
+TEST(TrainingData, RotationAugmentsDeterministically) {
+  Scenario s = synthetic_scenario(2, 16, 200, {3, 12, 12});
+  s.data.augment.rotation_degrees = 15.0;
+  TrainingData a(s), b(s);
+  Scenario plain_scenario = s;
+  plain_scenario.data.augment = AugmentOptions{};
+  TrainingData plain(plain_scenario);
+  for (int i = 0; i < 8; ++i) {
+    const Batch x = a.next_batch(0), y = b.next_batch(0), z = plain.next_batch(0);
+    EXPECT_TRUE(torch::equal(x.images, y.images));
+    EXPECT_TRUE(torch::equal(x.labels, z.labels));
+    EXPECT_FALSE(torch::equal(x.images, z.images));
+  }
+}
+
+TEST(TrainingData, RotationOutsideZeroTo180IsADataError) {
+  Scenario s = synthetic_scenario(2, 16, 200, {1, 8, 8});
+  s.data.augment.rotation_degrees = 200.0;
+  const std::string message = testing::data_error_of([&] { TrainingData d(s); });
+  EXPECT_NE(message.find("data.augment.rotation_degrees must be in [0, 180]"), std::string::npos)
+      << message;
+}
+
 }  // namespace
 }  // namespace sasgsim

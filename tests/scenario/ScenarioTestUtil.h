@@ -129,6 +129,7 @@ inline void expect_same(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.name, b.name);
   EXPECT_EQ(a.description, b.description);
   EXPECT_EQ(a.seed, b.seed);
+  EXPECT_EQ(a.seeds, b.seeds);
   EXPECT_EQ(a.device, b.device);
   EXPECT_EQ(a.threads, b.threads);
   EXPECT_EQ(a.workers, b.workers);
@@ -151,6 +152,7 @@ inline void expect_same(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.data.batch_size, b.data.batch_size);
   EXPECT_EQ(a.data.augment.crop_padding, b.data.augment.crop_padding);
   EXPECT_EQ(a.data.augment.horizontal_flip, b.data.augment.horizontal_flip);
+  EXPECT_EQ(a.data.augment.rotation_degrees, b.data.augment.rotation_degrees);
   EXPECT_EQ(a.model, b.model);
   EXPECT_EQ(a.train.iterations, b.train.iterations);
   EXPECT_EQ(a.train.epochs, b.train.epochs);
@@ -198,6 +200,12 @@ inline void expect_same(const Scenario& a, const Scenario& b) {
   EXPECT_EQ(a.network.queue_packets, b.network.queue_packets);
   EXPECT_EQ(a.network.memo_warmup, b.network.memo_warmup);
   EXPECT_EQ(a.network.ns3_attributes, b.network.ns3_attributes);
+  EXPECT_EQ(a.compute.model, b.compute.model);
+  EXPECT_EQ(a.compute.batch_time_s, b.compute.batch_time_s);
+  EXPECT_EQ(a.compute.topk_time_s, b.compute.topk_time_s);
+  EXPECT_EQ(a.compute.device_flops, b.compute.device_flops);
+  EXPECT_EQ(a.compute.topk_flops_per_element, b.compute.topk_flops_per_element);
+  EXPECT_EQ(a.compute.speed, b.compute.speed);
   EXPECT_EQ(a.resolved, b.resolved);
 }
 

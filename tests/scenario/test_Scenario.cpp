@@ -40,6 +40,19 @@ TEST(Scenario, NamesAsInScenarioFiles) {
   EXPECT_STREQ(to_string(ThresholdLrKind::kLagged), "lagged");
   EXPECT_STREQ(to_string(TopkScope::kPerTensor), "per_tensor");
   EXPECT_STREQ(to_string(TopkScope::kGlobal), "global");
+  EXPECT_STREQ(to_string(ComputeModelKind::kNone), "none");
+  EXPECT_STREQ(to_string(ComputeModelKind::kFixed), "fixed");
+  EXPECT_STREQ(to_string(ComputeModelKind::kMeasured), "measured");
+  EXPECT_STREQ(to_string(ComputeModelKind::kFlops), "flops");
+}
+
+TEST(Scenario, SpeedOfFallsBackToNominal) {
+  ComputeOptions compute;
+  compute.speed[3] = 0.25;
+  EXPECT_EQ(compute.speed_of(3), 0.25);
+  EXPECT_EQ(compute.speed_of(0), 1.0);
+  EXPECT_EQ(compute.model, ComputeModelKind::kNone);
+  EXPECT_EQ(compute.topk_flops_per_element, 20.0);
 }
 
 TEST(Scenario, LinkOfFallsBackToTheNetworkWideLink) {

@@ -105,6 +105,14 @@ TEST(ScenarioParser, BaseScenarioIsValidWithDefaults) {
   EXPECT_EQ(s.network.queue_packets, 100);
   EXPECT_EQ(s.network.memo_warmup, 2);
   EXPECT_TRUE(s.network.ns3_attributes.empty());
+  EXPECT_EQ(s.data.augment.rotation_degrees, 0.0);
+  EXPECT_TRUE(s.seeds.empty());
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kNone);
+  EXPECT_EQ(s.compute.batch_time_s, 0.0);
+  EXPECT_EQ(s.compute.topk_time_s, 0.0);
+  EXPECT_EQ(s.compute.device_flops, 0.0);
+  EXPECT_EQ(s.compute.topk_flops_per_element, 20.0);
+  EXPECT_TRUE(s.compute.speed.empty());
 }
 
 TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
@@ -117,7 +125,8 @@ TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
   EXPECT_FALSE(r["data"].contains("dirichlet_alpha"));
   EXPECT_FALSE(r["data"].contains("path"));  // synthetic data has no files
   EXPECT_EQ(r["data"]["normalize"], json::parse(R"({"mean": [0.0], "std": [1.0]})"));
-  EXPECT_EQ(r["data"]["augment"], json::parse(R"({"crop_padding": 0, "horizontal_flip": false})"));
+  EXPECT_EQ(r["data"]["augment"], json::parse(R"({"crop_padding": 0, "horizontal_flip": false,
+                                                  "rotation_degrees": 0.0})"));
   EXPECT_EQ(r["data"]["synthetic"]["shape"], json::array({1, 8, 8}));
   EXPECT_EQ(r["train"]["lr_schedule"], json::parse(R"({"type": "constant"})"));
   EXPECT_EQ(r["train"]["eval_every"], 100);
@@ -140,6 +149,7 @@ TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
                                                         "receive_buffer": 131072},
                                           "queue_packets": 100, "memo_warmup": 2,
                                           "ns3_attributes": {}})"));
+  EXPECT_EQ(r["compute"], json::parse(R"({"model": "none"})"));
 }
 
 TEST(ScenarioParser, EveryOptionRoundTripsThroughResolved) {
@@ -154,7 +164,7 @@ TEST(ScenarioParser, EveryOptionRoundTripsThroughResolved) {
              "second": {"dataset": "mnist", "path": ")" + mnist + R"(",
                         "normalize": {"mean": [0.2], "std": [0.4]}},
              "partition": "by_dataset", "batch_size": 16,
-             "augment": {"crop_padding": 4, "horizontal_flip": true}},
+             "augment": {"crop_padding": 4, "horizontal_flip": true, "rotation_degrees": 15}},
     "train": {"epochs": 2.5, "lr": 0.01,
               "lr_schedule": {"type": "step", "milestones": [1, 2], "gamma": 0.5},
               "eval_every": 50, "eval_batch_size": 500, "target_accuracy": 92,
@@ -183,6 +193,8 @@ TEST(ScenarioParser, EveryOptionRoundTripsThroughResolved) {
   EXPECT_EQ(a.algorithms[3].xi, (std::vector<double>{0.1, 0.2, 0.3}));
   EXPECT_EQ(a.algorithms[4].xi, (std::vector<double>{0.25, 0.25}));
   EXPECT_EQ(a.algorithms[2].threshold_lr, ThresholdLrKind::kLagged);
+  EXPECT_EQ(a.data.augment.rotation_degrees, 15.0);
+  EXPECT_EQ(a.resolved["data"]["augment"]["rotation_degrees"], 15.0);
   EXPECT_EQ(a.network.link.rate_bps, 1.5e9);
   EXPECT_EQ(a.network.link_of(0).rate_bps, 8e7);
   EXPECT_EQ(a.network.link_of(0).latency_s, 1e-4);
@@ -265,6 +277,10 @@ TEST(ScenarioParser, RootErrors) {
       {{"train=[]"}, ".train", "expected an object"},
       {{"algorithms=null"}, ".algorithms", "missing required key"},
       {{"network=5"}, ".network", "expected an object"},
+      {{"compute=5"}, ".compute", "expected an object"},
+      {{"batch_time=5ms"}, ".batch_time", "did you mean \"compute.batch_time\"?"},
+      {{"device_flops=1e9"}, ".device_flops", "did you mean \"compute.device_flops\"?"},
+      {{"speed=0.5"}, ".speed", "it is set per worker under \"compute\""},
   });
 }
 
@@ -346,7 +362,15 @@ TEST(ScenarioParser, DataErrors) {
        "expected an integer in 0..1024, got -1"},
       {{"data.augment.horizontal_flip=\"yes\""}, ".data.augment.horizontal_flip",
        "expected true or false, got \"yes\" (a string)"},
-      {{"data.augment.rotate=15"}, ".data.augment.rotate", "unknown key \"rotate\""},
+      {{"data.augment.rotate=15"}, ".data.augment.rotate",
+       "unknown key \"rotate\"; did you mean \"rotation_degrees\""},
+      {{"data.augment.flip=true"}, ".data.augment.flip", "did you mean \"horizontal_flip\"?"},
+      {{"data.augment.rotation_degrees=-1"}, ".data.augment.rotation_degrees",
+       "expected a number in [0, 180], got -1"},
+      {{"data.augment.rotation_degrees=180.5"}, ".data.augment.rotation_degrees",
+       "expected a number in [0, 180], got 180.5"},
+      {{"data.augment.rotation_degrees=\"15deg\""}, ".data.augment.rotation_degrees",
+       "got \"15deg\" (a string)"},
       {{"data.b=10"}, ".data.b", "did you mean \"batch_size\" (the paper's b)?"},
       {{"data.workers=3"}, ".data.workers", "top-level key"},
       {{"data.batch_size=200"}, ".data.batch_size",
@@ -983,12 +1007,18 @@ TEST(ScenarioParser, MissingCifarSaysWhatToDownloadAndWhere) {
   fs::remove(tmp.path() / "c10" / "data_batch_3.bin");
   expect_missing_files(with_dataset("cifar10", tmp.str() + "/c10"), ".data.path",
                        {"missing cifar10 file in " + tmp.str() + "/c10: data_batch_3.bin;",
-                        "download the CIFAR-10 binary version",
+                        "download the CIFAR-10 binary version "
+                        "(https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz)",
                         "put data_batch_1.bin..data_batch_5.bin and test_batch.bin in " +
-                            tmp.str() + "/c10"});
+                            tmp.str() + "/c10",
+                        "tar xzf cifar-10-binary.tar.gz --strip-components=1 -C " + tmp.str() +
+                            "/c10",
+                        "or set data.path to the directory that holds them"});
   expect_missing_files(with_dataset("cifar100", tmp.str()), ".data.path",
-                       {"train.bin, test.bin", "download the CIFAR-100 binary version",
-                        "put train.bin and test.bin in " + tmp.str()});
+                       {"train.bin, test.bin", "download the CIFAR-100 binary version "
+                        "(https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz)",
+                        "put train.bin and test.bin in " + tmp.str(),
+                        "tar xzf cifar-100-binary.tar.gz --strip-components=1 -C " + tmp.str()});
 }
 
 TEST(ScenarioParser, SecondDatasetFilesAreCheckedUnderByDataset) {
@@ -1128,6 +1158,216 @@ TEST(ScenarioParser, SweepBlockErrors) {
   EXPECT_TRUE(has_issue(issues, ".sweep[\"train.lr\"]", "null")) << describe(issues);
   doc["sweep"] = json::object();
   EXPECT_TRUE(has_issue(issues_of(doc), ".sweep", "expected an object"));
+}
+
+}  // namespace
+}  // namespace sasgsim
+
+namespace sasgsim {
+namespace {
+
+TEST(ScenarioParser, SeedsAreParsedAndRoundTrip) {
+  json doc = base_scenario();
+  doc["seeds"] = json::parse("[1, 19, 31, 42, 80]");
+  const Scenario s = parse_scenario(doc, "seeds.json");
+  EXPECT_EQ(s.seeds, (std::vector<uint64_t>{1, 19, 31, 42, 80}));
+  EXPECT_EQ(s.seed, 1u);  // the first of them
+  EXPECT_EQ(s.resolved["seeds"], json::parse("[1, 19, 31, 42, 80]"));
+  EXPECT_FALSE(s.resolved.contains("seed"));
+  test::expect_same(s, parse_scenario(s.resolved, "resolved.json"));
+  doc["seeds"] = json::parse("[18446744073709551615, 1e3]");
+  EXPECT_EQ(parse_scenario(doc, "big.json").seeds,
+            (std::vector<uint64_t>{18446744073709551615u, 1000u}));
+}
+
+TEST(ScenarioParser, SeedsErrors) {
+  expect_all({
+      {{"seed=1", "seeds=[1,2]"}, ".seeds",
+       "give either \"seed\" (one run) or \"seeds\" (one run per seed), not both"},
+      {{"seeds=[]"}, ".seeds", "expected a non-empty list of seeds, e.g. [1, 19, 31, 42, 80], got []"},
+      {{"seeds=5"}, ".seeds", "expected a non-empty list of seeds, e.g. [1, 19, 31, 42, 80], got 5"},
+      {{"seeds=[1,-2]"}, ".seeds[1]", "expected a non-negative integer, got -2"},
+      {{"seeds=[1,\"2\"]"}, ".seeds[1]", "expected a non-negative integer, got \"2\" (a string)"},
+      {{"seeds=[7,1,7]"}, ".seeds[2]", "seed 7 appears twice"},
+  });
+}
+
+TEST(ScenarioParser, ComputeFixedIsParsedAndRoundTrips) {
+  json doc = base_scenario();
+  doc["compute"] = json::parse(R"({"model": "fixed", "batch_time": "5ms", "topk_time": "1ms",
+                                   "per_worker": {"3": {"speed": 0.25}, "0": {"speed": 2}}})");
+  const Scenario s = parse_scenario(doc, "fixed.json");
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kFixed);
+  EXPECT_EQ(s.compute.batch_time_s, 5e-3);
+  EXPECT_EQ(s.compute.topk_time_s, 1e-3);
+  EXPECT_EQ(s.compute.speed, (std::map<int, double>{{0, 2.0}, {3, 0.25}}));
+  EXPECT_EQ(s.compute.speed_of(3), 0.25);
+  EXPECT_EQ(s.compute.speed_of(1), 1.0);
+  EXPECT_EQ(s.resolved["compute"], json::parse(R"({"model": "fixed", "batch_time": "5ms",
+      "topk_time": "1ms", "per_worker": {"0": {"speed": 2.0}, "3": {"speed": 0.25}}})"));
+  test::expect_same(s, parse_scenario(s.resolved, "resolved.json"));
+  test::expect_same(s, parse_scenario(json::parse(s.resolved.dump(2)), "manifest.json"));
+}
+
+TEST(ScenarioParser, ComputeFixedTopkTimeDefaultsToZero) {
+  json doc = base_scenario();
+  doc["compute"] = json::parse(R"({"model": "fixed", "batch_time": "0.5"})");
+  const Scenario s = parse_scenario(doc, "fixed.json");
+  EXPECT_EQ(s.compute.batch_time_s, 0.5);
+  EXPECT_EQ(s.compute.topk_time_s, 0.0);
+  EXPECT_EQ(s.resolved["compute"], json::parse(R"({"model": "fixed", "batch_time": "0.5s",
+                                                   "topk_time": "0s", "per_worker": {}})"));
+  test::expect_same(s, parse_scenario(s.resolved, "resolved.json"));
+}
+
+TEST(ScenarioParser, ComputeFlopsIsParsedAndRoundTrips) {
+  json doc = base_scenario();
+  doc["compute"] = json::parse(R"({"model": "flops", "device_flops": 2e11})");
+  const Scenario s = parse_scenario(doc, "flops.json");
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kFlops);
+  EXPECT_EQ(s.compute.device_flops, 2e11);
+  EXPECT_EQ(s.compute.topk_flops_per_element, 20.0);
+  EXPECT_EQ(s.resolved["compute"], json::parse(R"({"model": "flops", "device_flops": 2e11,
+                                                   "topk_flops_per_element": 20.0,
+                                                   "per_worker": {}})"));
+  test::expect_same(s, parse_scenario(s.resolved, "resolved.json"));
+
+  doc["compute"] = json::parse(R"({"model": "flops", "device_flops": 1e12,
+                                   "topk_flops_per_element": 0, "per_worker": {"1": {"speed": 0.5}}})");
+  const Scenario t = parse_scenario(doc, "flops.json");
+  EXPECT_EQ(t.compute.topk_flops_per_element, 0.0);
+  EXPECT_EQ(t.compute.speed_of(1), 0.5);
+  test::expect_same(t, parse_scenario(t.resolved, "resolved.json"));
+}
+
+TEST(ScenarioParser, ComputeMeasuredAndNoneRoundTrip) {
+  json doc = base_scenario();
+  doc["compute"] = json::parse(R"({"model": "measured", "per_worker": {"2": {"speed": 0.1}}})");
+  const Scenario s = parse_scenario(doc, "measured.json");
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kMeasured);
+  EXPECT_EQ(s.compute.speed_of(2), 0.1);
+  EXPECT_EQ(s.resolved["compute"],
+            json::parse(R"({"model": "measured", "per_worker": {"2": {"speed": 0.1}}})"));
+  test::expect_same(s, parse_scenario(s.resolved, "resolved.json"));
+
+  doc["compute"] = json::parse(R"({"model": "none"})");
+  const Scenario n = parse_scenario(doc, "none.json");
+  EXPECT_EQ(n.compute.model, ComputeModelKind::kNone);
+  EXPECT_EQ(n.resolved["compute"], json::parse(R"({"model": "none"})"));
+  doc["compute"] = json::object();
+  EXPECT_EQ(parse_scenario(doc, "empty.json").compute.model, ComputeModelKind::kNone);
+}
+
+TEST(ScenarioParser, ComputeKeysCanBeSetFromTheCommandLine) {
+  json doc = base_scenario();
+  apply_override(doc, "compute.model=fixed");
+  apply_override(doc, "compute.batch_time=2ms");
+  apply_override(doc, "compute.per_worker.3.speed=0.25");
+  const Scenario s = parse_scenario(doc, "set.json");
+  EXPECT_EQ(s.compute.batch_time_s, 2e-3);
+  EXPECT_EQ(s.compute.speed_of(3), 0.25);
+}
+
+TEST(ScenarioParser, ComputeErrors) {
+  const std::string fixed = "compute={\"model\":\"fixed\",\"batch_time\":\"5ms\"}";
+  const std::string flops = "compute={\"model\":\"flops\",\"device_flops\":1e9}";
+  expect_all({
+      {{"compute.model=gpu"}, ".compute.model",
+       "expected one of \"none\", \"fixed\", \"measured\", \"flops\", got \"gpu\""},
+      {{"compute.model=fixd", "compute.batch_time=5ms"}, ".compute.model",
+       "did you mean \"fixed\"?"},
+      {{"compute.model=fixed"}, ".compute.batch_time",
+       "missing required key: expected a time > 0 for one forward and backward pass of a "
+       "worker's minibatch, e.g. \"5ms\" (model \"fixed\" needs it)"},
+      {{fixed, "compute.batch_time=0s"}, ".compute.batch_time",
+       "expected a time > 0 (one forward and backward pass of a worker's minibatch), e.g. "
+       "\"5ms\", got \"0s\""},
+      {{fixed, "compute.batch_time=5"}, ".compute.batch_time",
+       "expected a time like \"0.1ms\" or \"5us\", got 5 (a number)"},
+      {{fixed, "compute.batch_time=fast"}, ".compute.batch_time",
+       "expected a time like \"0.1ms\" or \"5us\", got \"fast\""},
+      {{fixed, "compute.topk_time=-1ms"}, ".compute.topk_time", "expected a time like"},
+      {{"compute.model=flops"}, ".compute.device_flops",
+       "missing required key: expected the effective FLOP/s of a worker's device, a number > 0, "
+       "e.g. 2e11 (model \"flops\" needs it)"},
+      {{flops, "compute.device_flops=0"}, ".compute.device_flops", "expected a number > 0, got 0"},
+      {{flops, "compute.device_flops=\"2e11\""}, ".compute.device_flops",
+       "got \"2e11\" (a string)"},
+      {{flops, "compute.topk_flops_per_element=-1"}, ".compute.topk_flops_per_element",
+       "expected a number >= 0, got -1"},
+      {{"compute.batch_time=5ms"}, ".compute.batch_time",
+       "\"batch_time\" applies only to compute model \"fixed\", not to \"none\"; remove it or "
+       "set \"model\": \"fixed\""},
+      {{flops, "compute.topk_time=1ms"}, ".compute.topk_time",
+       "\"topk_time\" applies only to compute model \"fixed\", not to \"flops\"; remove it or "
+       "set \"model\": \"fixed\""},
+      {{fixed, "compute.device_flops=1e9"}, ".compute.device_flops",
+       "\"device_flops\" applies only to compute model \"flops\", not to \"fixed\"; remove it "
+       "or set \"model\": \"flops\""},
+      {{"compute.model=measured", "compute.topk_flops_per_element=5"},
+       ".compute.topk_flops_per_element",
+       "\"topk_flops_per_element\" applies only to compute model \"flops\", not to "
+       "\"measured\""},
+      {{"compute.per_worker.3.speed=0.5"}, ".compute.per_worker",
+       "\"per_worker\" scales compute times, but compute model \"none\" has none; remove it or "
+       "set \"model\" to \"fixed\", \"measured\" or \"flops\""},
+      {{fixed, "compute.per_worker=5"}, ".compute.per_worker",
+       "expected an object keyed by worker index, e.g. {\"3\": {\"speed\": 0.5}}, got 5"},
+      {{fixed, "compute.per_worker.3.speed=0"}, ".compute.per_worker.3.speed",
+       "expected a number > 0, got 0"},
+      {{fixed, "compute.per_worker.3.speed=fast"}, ".compute.per_worker.3.speed",
+       "got \"fast\" (a string)"},
+      {{fixed, "compute.per_worker.3={}"}, ".compute.per_worker.3.speed",
+       "missing required key: expected the worker's relative speed, a number > 0"},
+      {{fixed, "compute.per_worker.3=0.5"}, ".compute.per_worker.3", "expected an object"},
+      {{fixed, "compute.per_worker.3.speed=1", "compute.per_worker.3.bandwidth=1Gbps"},
+       ".compute.per_worker.3.bandwidth",
+       "a worker's link is set in \"network.per_worker\", not here"},
+      {{fixed, "compute.per_worker.3.sped=1", "compute.per_worker.3.speed=1"},
+       ".compute.per_worker.3.sped", "did you mean \"speed\"?"},
+      {{fixed, "compute.per_worker.4.speed=1"}, ".compute.per_worker.4",
+       "worker 4 does not exist: workers is 4 (indices 0..3)"},
+      {{fixed, "compute.per_worker.03.speed=1"}, ".compute.per_worker.03",
+       "expected a worker index (a decimal integer such as \"3\") as the key, got \"03\""},
+      {{fixed, "compute.per_worker.x.speed=1"}, ".compute.per_worker.x",
+       "expected a worker index"},
+      {{fixed, "compute.flops=1"}, ".compute.flops", "did you mean \"device_flops\""},
+      {{fixed, "compute.speed=1"}, ".compute.speed",
+       "it is set per worker: \"per_worker\": {\"3\": {\"speed\": 0.5}}"},
+      {{fixed, "compute.type=fixed"}, ".compute.type", "did you mean \"model\"?"},
+      {{fixed, "compute.bandwidth=1Gbps"}, ".compute.bandwidth",
+       "links are set in \"network\", not in \"compute\""},
+      {{fixed, "compute.batch_tim=1ms"}, ".compute.batch_tim", "did you mean \"batch_time\"?"},
+  });
+}
+
+TEST(ScenarioParser, ComputeKeysOfAnInvalidModelAreStillChecked) {
+  json doc = base_scenario();
+  doc["compute"] = json::parse(R"({"model": "gpu", "batch_time": "0s", "device_flops": -1,
+                                   "per_worker": {"9": {"speed": 1}}})");
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".compute.model", "got \"gpu\"")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".compute.batch_time", "expected a time > 0")) << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".compute.device_flops", "expected a number > 0"))
+      << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".compute.per_worker.9", "worker 9 does not exist"))
+      << describe(issues);
+  EXPECT_EQ(issues.size(), 4u) << describe(issues);
+}
+
+TEST(ScenarioParser, ComputeContradictionsAreAllReported) {
+  json doc = base_scenario();
+  doc["compute"] = json::parse(R"({"batch_time": "1ms", "topk_time": "1ms", "device_flops": 1e9,
+                                   "topk_flops_per_element": 3,
+                                   "per_worker": {"1": {"speed": 2}}})");
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  for (const char* key : {"batch_time", "topk_time", "device_flops", "topk_flops_per_element"}) {
+    EXPECT_TRUE(has_issue(issues, std::string(".compute.") + key, "not to \"none\""))
+        << key << describe(issues);
+  }
+  EXPECT_TRUE(has_issue(issues, ".compute.per_worker", "compute model \"none\" has none"))
+      << describe(issues);
+  EXPECT_EQ(issues.size(), 5u) << describe(issues);
 }
 
 }  // namespace

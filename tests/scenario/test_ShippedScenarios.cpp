@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <string>
 
 #include "sim/scenario/ScenarioParser.h"
@@ -98,6 +99,228 @@ TEST(ShippedScenarios, PaperMnistFcHasThePapersSettings) {
   test::expect_same(s, parse_scenario(s.resolved, "resolved"));
 }
 
+// The settings every paper scenario shares (the spec's "All:" line and the ns3 network).
+void expect_paper_common(const Scenario& s, const std::string& file) {
+  EXPECT_EQ(s.seed, 42u);
+  EXPECT_TRUE(s.seeds.empty());
+  EXPECT_EQ(s.workers, 10);
+  EXPECT_EQ(s.data.batch_size, 10);
+  EXPECT_EQ(s.train.eval_every, 100);
+  EXPECT_FALSE(s.train.iterations);
+  ASSERT_EQ(s.algorithms.size(), 4u);
+  const AlgorithmKind kinds[] = {AlgorithmKind::kSgd, AlgorithmKind::kSparse,
+                                 AlgorithmKind::kLasg, AlgorithmKind::kSasg};
+  for (size_t i = 0; i < 4; ++i) {
+    const AlgorithmOptions& a = s.algorithms[i];
+    EXPECT_EQ(a.kind, kinds[i]);
+    EXPECT_EQ(a.label, to_string(a.kind));
+    EXPECT_EQ(a.density, 0.01);
+    EXPECT_EQ(a.topk_scope, TopkScope::kPerTensor);
+    EXPECT_EQ(a.max_delay, 10);
+    EXPECT_TRUE(a.xi.empty());
+  }
+  EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/" + file));
+  EXPECT_EQ(s.network.link.rate_bps, 1e9);
+  EXPECT_EQ(s.network.link.latency_s, 1e-4);
+  EXPECT_EQ(s.network.schedule, ScheduleKind::kSequential);
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kNone);
+  EXPECT_FALSE(s.description.empty());
+  test::expect_same(s, parse_scenario(s.resolved, "resolved"));
+}
+
+// The CIFAR threshold: c = alpha_thr * M^2 with alpha_thr the lr one epoch behind.
+void expect_cifar_threshold(const Scenario& s, double lasg_kappa, double sasg_kappa) {
+  EXPECT_EQ(s.algorithms[2].kappa, lasg_kappa);
+  EXPECT_EQ(s.algorithms[3].kappa, sasg_kappa);
+  for (size_t i : {2u, 3u}) {
+    EXPECT_EQ(s.algorithms[i].c_factor, 1.0) << i;
+    EXPECT_EQ(s.algorithms[i].threshold_lr, ThresholdLrKind::kLagged) << i;
+  }
+}
+
+TEST(ShippedScenarios, PaperCifar10HasThePapersSettings) {
+  TempDir tmp;
+  const std::string cifar = test::make_dataset(tmp, DatasetKind::kCifar10, "c10");
+  const Scenario s =
+      load_scenario(kScenarios + "/paper/cifar10_resnet18.json", {"data.path=" + cifar});
+  EXPECT_EQ(s.name, "paper_cifar10_resnet18");
+  expect_paper_common(s, "paper/cifar10_resnet18.json");
+  EXPECT_EQ(s.data.primary.kind, DatasetKind::kCifar10);
+  EXPECT_EQ(s.data.partition, PartitionKind::kIid);
+  EXPECT_EQ(s.data.primary.mean, (std::vector<double>{0.4914, 0.4822, 0.4465}));
+  EXPECT_EQ(s.data.primary.std, (std::vector<double>{0.2023, 0.1994, 0.2010}));
+  EXPECT_EQ(s.data.augment.crop_padding, 4);
+  EXPECT_TRUE(s.data.augment.horizontal_flip);
+  EXPECT_EQ(s.data.augment.rotation_degrees, 0.0);
+  EXPECT_EQ(s.model, ModelKind::kResnet18);
+  EXPECT_EQ(s.train.epochs, 30.0);
+  EXPECT_EQ(s.train.lr, 0.01);
+  EXPECT_EQ(s.train.lr_schedule.kind, LrScheduleKind::kStep);
+  EXPECT_EQ(s.train.lr_schedule.milestones_epochs, std::vector<double>{20});
+  EXPECT_EQ(s.train.lr_schedule.gamma, 0.1);
+  EXPECT_EQ(s.train.target_accuracy, 92.0);
+  EXPECT_FALSE(s.train.target_top5);
+  expect_cifar_threshold(s, 1.0, 1.0);
+}
+
+TEST(ShippedScenarios, PaperCifar100HasThePapersSettings) {
+  TempDir tmp;
+  const std::string cifar = test::make_dataset(tmp, DatasetKind::kCifar100, "c100");
+  const Scenario s =
+      load_scenario(kScenarios + "/paper/cifar100_resnet18.json", {"data.path=" + cifar});
+  EXPECT_EQ(s.name, "paper_cifar100_resnet18");
+  expect_paper_common(s, "paper/cifar100_resnet18.json");
+  EXPECT_EQ(s.data.primary.kind, DatasetKind::kCifar100);
+  EXPECT_EQ(s.data.primary.mean, (std::vector<double>{0.5071, 0.4865, 0.4409}));
+  EXPECT_EQ(s.data.primary.std, (std::vector<double>{0.2673, 0.2564, 0.2762}));
+  EXPECT_EQ(s.data.augment.crop_padding, 4);
+  EXPECT_TRUE(s.data.augment.horizontal_flip);
+  EXPECT_EQ(s.data.augment.rotation_degrees, 15.0);
+  EXPECT_EQ(s.model, ModelKind::kResnet18);
+  EXPECT_EQ(s.train.epochs, 50.0);
+  EXPECT_EQ(s.train.lr, 0.01);
+  EXPECT_EQ(s.train.lr_schedule.kind, LrScheduleKind::kStep);
+  EXPECT_EQ(s.train.lr_schedule.milestones_epochs, std::vector<double>{30});
+  EXPECT_EQ(s.train.lr_schedule.gamma, 0.1);
+  EXPECT_EQ(s.train.target_accuracy, 92.0);
+  EXPECT_TRUE(s.train.target_top5);
+  expect_cifar_threshold(s, 5.0, 1.25);
+}
+
+TEST(ShippedScenarios, PaperCifarScenariosNameTheMissingFilesAndWhereToPutThem) {
+  TempDir tmp;
+  const fs::path before = fs::current_path();
+  // The default data.path is relative to the current directory: run from an empty one.
+  fs::current_path(tmp.path());
+  std::string c10, c100;
+  try {
+    load_scenario(kScenarios + "/paper/cifar10_resnet18.json", {});
+  } catch (const ScenarioError& e) {
+    c10 = e.what();
+  }
+  try {
+    load_scenario(kScenarios + "/paper/cifar100_resnet18.json", {});
+  } catch (const ScenarioError& e) {
+    c100 = e.what();
+  }
+  fs::current_path(before);
+  const std::string dir10 = (tmp.path() / "data/cifar10").string();
+  for (const std::string& part :
+       {".data.path: missing cifar10 files in " + dir10 + " (the default data.path)",
+        std::string("data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, "
+                    "data_batch_5.bin, test_batch.bin"),
+        std::string("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"),
+        "tar xzf cifar-10-binary.tar.gz --strip-components=1 -C " + dir10}) {
+    EXPECT_NE(c10.find(part), std::string::npos) << "wanted \"" << part << "\" in:\n" << c10;
+  }
+  const std::string dir100 = (tmp.path() / "data/cifar100").string();
+  for (const std::string& part :
+       {".data.path: missing cifar100 files in " + dir100 + " (the default data.path)",
+        std::string("train.bin, test.bin"),
+        std::string("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"),
+        "tar xzf cifar-100-binary.tar.gz --strip-components=1 -C " + dir100}) {
+    EXPECT_NE(c100.find(part), std::string::npos) << "wanted \"" << part << "\" in:\n" << c100;
+  }
+}
+
+TEST(ShippedScenarios, PaperFashionMnistUsesTheCifar10Recipe) {
+  TempDir tmp;
+  const std::string fmnist = test::make_dataset(tmp, DatasetKind::kFashionMnist, "f");
+  const Scenario s =
+      load_scenario(kScenarios + "/paper/fmnist_resnet18.json", {"data.path=" + fmnist});
+  ParseOptions no_files;
+  no_files.check_data_files = false;
+  const Scenario cifar =
+      load_scenario(kScenarios + "/paper/cifar10_resnet18.json", {}, no_files);
+  EXPECT_EQ(s.name, "paper_fmnist_resnet18");
+  expect_paper_common(s, "paper/fmnist_resnet18.json");
+  EXPECT_EQ(s.data.primary.kind, DatasetKind::kFashionMnist);
+  EXPECT_EQ(s.data.primary.mean, std::vector<double>{0.2860});
+  EXPECT_EQ(s.data.primary.std, std::vector<double>{0.3530});
+  EXPECT_EQ(s.data.augment.crop_padding, cifar.data.augment.crop_padding);
+  EXPECT_EQ(s.data.augment.horizontal_flip, cifar.data.augment.horizontal_flip);
+  EXPECT_EQ(s.data.augment.rotation_degrees, 0.0);
+  EXPECT_EQ(s.model, ModelKind::kResnet18);
+  EXPECT_EQ(s.train.epochs, cifar.train.epochs);
+  EXPECT_EQ(s.train.lr, cifar.train.lr);
+  EXPECT_EQ(s.train.lr_schedule.milestones_epochs, cifar.train.lr_schedule.milestones_epochs);
+  EXPECT_EQ(s.train.lr_schedule.gamma, cifar.train.lr_schedule.gamma);
+  EXPECT_EQ(s.train.target_accuracy, cifar.train.target_accuracy);
+  expect_cifar_threshold(s, 1.0, 1.0);
+}
+
+TEST(ShippedScenarios, PaperHeteroMixesMnistAndFashionMnistWithTheMnistRecipe) {
+  TempDir tmp;
+  const std::string mnist = test::make_dataset(tmp, DatasetKind::kMnist, "m");
+  const std::string fmnist = test::make_dataset(tmp, DatasetKind::kFashionMnist, "f");
+  const Scenario s = load_scenario(kScenarios + "/paper/hetero_mnist_fmnist.json",
+                                   {"data.path=" + mnist, "data.second.path=" + fmnist});
+  EXPECT_EQ(s.name, "paper_hetero_mnist_fmnist");
+  expect_paper_common(s, "paper/hetero_mnist_fmnist.json");
+  EXPECT_EQ(s.data.partition, PartitionKind::kByDataset);
+  EXPECT_EQ(s.data.primary.kind, DatasetKind::kMnist);
+  EXPECT_EQ(s.data.primary.mean, std::vector<double>{0.1307});
+  ASSERT_TRUE(s.data.secondary);
+  EXPECT_EQ(s.data.secondary->kind, DatasetKind::kFashionMnist);
+  EXPECT_EQ(s.data.secondary->mean, std::vector<double>{0.2860});
+  EXPECT_EQ(s.data.secondary->std, std::vector<double>{0.3530});
+  EXPECT_EQ(s.model, ModelKind::kFc512);
+  EXPECT_EQ(s.train.epochs, 20.0);
+  EXPECT_EQ(s.train.lr, 0.005);
+  EXPECT_EQ(s.train.lr_schedule.kind, LrScheduleKind::kConstant);
+  ASSERT_TRUE(s.train.target_accuracy);
+  for (size_t i : {2u, 3u}) {
+    EXPECT_EQ(s.algorithms[i].kappa, 1.0) << i;
+    EXPECT_EQ(s.algorithms[i].c_factor, 2.0) << i;
+    EXPECT_EQ(s.algorithms[i].threshold_lr, ThresholdLrKind::kCurrent) << i;
+  }
+}
+
+TEST(ShippedScenarios, ExampleSlowWorker) {
+  TempDir tmp;
+  const std::string mnist = test::make_dataset(tmp, DatasetKind::kMnist, "mnist");
+  const Scenario s =
+      load_scenario(kScenarios + "/examples/slow_worker.json", {"data.path=" + mnist});
+  EXPECT_EQ(s.train.iterations, 600);
+  EXPECT_EQ(s.model, ModelKind::kFc512);
+  EXPECT_EQ(s.algorithms.size(), 4u);
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kFixed);
+  EXPECT_EQ(s.compute.batch_time_s, 2e-3);
+  EXPECT_EQ(s.compute.topk_time_s, 1e-3);
+  EXPECT_EQ(s.compute.speed, (std::map<int, double>{{3, 0.25}}));
+  ASSERT_EQ(s.network.per_worker.size(), 1u);
+  EXPECT_LT(s.network.link_of(3).rate_bps, s.network.link.rate_bps);
+  EXPECT_GT(s.network.link_of(3).latency_s, s.network.link.latency_s);
+  test::expect_same(s, parse_scenario(s.resolved, "resolved"));
+}
+
+TEST(ShippedScenarios, ExampleEdgeFlops) {
+  TempDir tmp;
+  const std::string mnist = test::make_dataset(tmp, DatasetKind::kMnist, "mnist");
+  const Scenario s =
+      load_scenario(kScenarios + "/examples/edge_100mbps_flops.json", {"data.path=" + mnist});
+  EXPECT_EQ(s.model, ModelKind::kFc512);
+  EXPECT_EQ(s.algorithms.size(), 4u);
+  EXPECT_EQ(s.network.link.rate_bps, 1e8);
+  EXPECT_EQ(s.network.link.latency_s, 5e-3);
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kFlops);
+  EXPECT_EQ(s.compute.device_flops, 2e11);
+  test::expect_same(s, parse_scenario(s.resolved, "resolved"));
+}
+
+TEST(ShippedScenarios, ExampleDirichlet) {
+  TempDir tmp;
+  const std::string mnist = test::make_dataset(tmp, DatasetKind::kMnist, "mnist");
+  const Scenario s =
+      load_scenario(kScenarios + "/examples/dirichlet_noniid.json", {"data.path=" + mnist});
+  EXPECT_EQ(s.model, ModelKind::kFc512);
+  EXPECT_EQ(s.algorithms.size(), 4u);
+  EXPECT_EQ(s.data.partition, PartitionKind::kDirichlet);
+  EXPECT_EQ(s.data.dirichlet_alpha, 0.1);
+  EXPECT_EQ(s.compute.model, ComputeModelKind::kNone);
+  test::expect_same(s, parse_scenario(s.resolved, "resolved"));
+}
+
 // Every scenario file in the repository validates (data files aside), so examples cannot rot.
 TEST(ShippedScenarios, EveryScenarioFileValidates) {
   ParseOptions no_files;
@@ -112,7 +335,7 @@ TEST(ShippedScenarios, EveryScenarioFileValidates) {
       ADD_FAILURE() << e.what();
     }
   }
-  EXPECT_GE(files, 2);
+  EXPECT_GE(files, 11);  // quickstart, 2 sweeps, 5 paper scenarios, 3 examples
 }
 
 }  // namespace
