@@ -211,8 +211,10 @@ def _describe(scenario: dict) -> str:
 def _sections(labels: list[str], cell, target: float | None, top5: bool) -> list[str]:
     """The four tables; cell(label, key, kind, has_target) gives each cell's text."""
     has_target = target is not None
-    # Runs written before the compute-time model have no wall-clock figures: leave them out.
-    no_wall = all(cell(l, "wall_time_s", "sec", False) == "n/a" for l in labels)
+    # Runs written before the compute-time model have no wall-clock figures, and runs without
+    # one (compute.model "none") have wall time = communication time: leave them out.
+    no_wall = all(re.fullmatch(r"n/a|[0.]+( ± [0.]+)?", cell(l, "compute_time_s", "sec", False))
+                  for l in labels)
     wall_keys = {"compute_time_s", "wall_time_s", "wall_time_to_target_s"}
     table_ii = [c for c in TABLE_II if not (no_wall and c[1] in wall_keys)]
     table_iii = [c for c in TABLE_III if not (no_wall and c[1] in wall_keys)]

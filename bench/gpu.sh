@@ -57,20 +57,17 @@ export SASGSIM_BIN=$PWD/$build/sasgsim
 command -v nvidia-smi >/dev/null 2>&1 && nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader
 
 common=(--set device="$device" --set train.eval_samples=1000)
-echo
-SCENARIO=bench/gpu_resnet18_synthetic.json LABEL="ResNet-18, synthetic 3x32x32 data, 10 workers, batch 10" \
-  bench/iteration_speed.sh "$resnet_short" "$resnet_long" "${common[@]}"
-echo
-if [ -d "$deps/fashion-mnist" ]; then
-  SCENARIO=scenarios/paper/fmnist_resnet18.json LABEL="ResNet-18, Fashion-MNIST, 10 workers, batch 10" \
-    bench/iteration_speed.sh "$resnet_short" "$resnet_long" "${common[@]}" --set data.path="$deps/fashion-mnist"
-else
-  echo "skipped ResNet-18 on Fashion-MNIST: no $deps/fashion-mnist (docs/gpu.md)"
-fi
-echo
-if [ -d "$deps/mnist" ]; then
-  SCENARIO=scenarios/paper/mnist_fc.json LABEL="fc512, MNIST, 10 workers, batch 10" \
-    bench/iteration_speed.sh "$fc_short" "$fc_long" "${common[@]}" --set data.path="$deps/mnist"
-else
-  echo "skipped fc512 on MNIST: no $deps/mnist (docs/gpu.md)"
-fi
+workload() {  # label scenario short long [data directory]
+  echo
+  if [ -n "${5:-}" ] && [ ! -d "$5" ]; then
+    echo "skipped $1: no $5 (docs/gpu.md)"
+    return
+  fi
+  SCENARIO=$2 LABEL=$1 bench/iteration_speed.sh "$3" "$4" "${common[@]}" ${5:+--set data.path="$5"}
+}
+workload "ResNet-18, synthetic 3x32x32 data, 10 workers, batch 10" bench/gpu_resnet18_synthetic.json \
+  "$resnet_short" "$resnet_long"
+workload "ResNet-18, Fashion-MNIST, 10 workers, batch 10" scenarios/paper/fmnist_resnet18.json \
+  "$resnet_short" "$resnet_long" "$deps/fashion-mnist"
+workload "fc512, MNIST, 10 workers, batch 10" scenarios/paper/mnist_fc.json \
+  "$fc_short" "$fc_long" "$deps/mnist"

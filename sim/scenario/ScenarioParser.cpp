@@ -302,6 +302,9 @@ class Parser {
   void parse_transport(const json& value, const std::string& path);
   void parse_ns3_attributes(const json& value, const std::string& path);
   std::optional<double> read_rate(JsonReader& r, const std::string& key);
+  // The worker index a per_worker key names ("0" .. "M-1" in canonical decimal), or nullopt
+  // after reporting what is wrong at item_path.
+  std::optional<int> worker_key(const std::string& key, const std::string& item_path);
   std::optional<double> read_time(JsonReader& r, const std::string& key);
   void cross_checks();
 
@@ -840,6 +843,25 @@ std::optional<AlgorithmOptions> Parser::parse_algorithm(const json& value, const
   return a;
 }
 
+std::optional<int> Parser::worker_key(const std::string& key, const std::string& item_path) {
+  const bool canonical =
+      !key.empty() && key.size() <= 9 && (key.size() == 1 || key[0] != '0') &&
+      std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!canonical) {
+    issues_.push_back({item_path, "expected a worker index (a decimal integer such as \"3\") "
+                                  "as the key, got " + json_quoted(key)});
+    return std::nullopt;
+  }
+  const int index = std::stoi(key);
+  if (workers_ok_ && index >= s_.workers) {
+    issues_.push_back({item_path, "worker " + key + " does not exist: workers is " +
+                                      std::to_string(s_.workers) + " (indices 0.." +
+                                      std::to_string(s_.workers - 1) + ")"});
+    return std::nullopt;
+  }
+  return index;
+}
+
 std::optional<double> Parser::read_rate(JsonReader& r, const std::string& key) {
   const json* v = r.find(key);
   if (v == nullptr) return std::nullopt;
@@ -910,29 +932,16 @@ void Parser::parse_network(const json& value) {
     for (const auto& item : entries.items()) {
       const std::string& key = item.key();
       const std::string item_path = JsonReader::child_path(path, key);
-      const bool canonical =
-          !key.empty() && key.size() <= 9 && (key.size() == 1 || key[0] != '0') &&
-          std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
       JsonReader w(item.value(), item_path, issues_);
       std::optional<double> rate = read_rate(w, "bandwidth");
       std::optional<double> latency = read_time(w, "latency");
       w.finish();
-      if (!canonical) {
-        issues_.push_back({item_path, "expected a worker index (a decimal integer such as \"3\") "
-                                      "as the key, got " + json_quoted(key)});
-        continue;
-      }
-      const int index = std::stoi(key);
-      if (workers_ok_ && index >= s_.workers) {
-        issues_.push_back({item_path, "worker " + key + " does not exist: workers is " +
-                                          std::to_string(s_.workers) + " (indices 0.." +
-                                          std::to_string(s_.workers - 1) + ")"});
-        continue;
-      }
+      const std::optional<int> index = worker_key(key, item_path);
+      if (!index) continue;
       LinkOptions link = net.link;
       if (rate) link.rate_bps = *rate;
       if (latency) link.latency_s = *latency;
-      net.per_worker[index] = link;
+      net.per_worker[*index] = link;
     }
   }
 
@@ -1041,9 +1050,6 @@ void Parser::parse_compute(const json& value) {
       for (const auto& item : per_worker->items()) {
         const std::string& key = item.key();
         const std::string item_path = JsonReader::child_path(path, key);
-        const bool canonical =
-            !key.empty() && key.size() <= 9 && (key.size() == 1 || key[0] != '0') &&
-            std::all_of(key.begin(), key.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
         JsonReader w(item.value(), item_path, issues_);
         std::optional<double> speed = w.number("speed", NumberRange::positive());
         if (item.value().is_object() && !w.has("speed")) {
@@ -1051,19 +1057,9 @@ void Parser::parse_compute(const json& value) {
                              "compute takes twice as long)");
         }
         w.finish(compute_worker_hints());
-        if (!canonical) {
-          issues_.push_back({item_path, "expected a worker index (a decimal integer such as "
-                                        "\"3\") as the key, got " + json_quoted(key)});
-          continue;
-        }
-        const int index = std::stoi(key);
-        if (workers_ok_ && index >= s_.workers) {
-          issues_.push_back({item_path, "worker " + key + " does not exist: workers is " +
-                                            std::to_string(s_.workers) + " (indices 0.." +
-                                            std::to_string(s_.workers - 1) + ")"});
-          continue;
-        }
-        if (speed) c.speed[index] = *speed;
+        const std::optional<int> index = worker_key(key, item_path);
+        if (!index) continue;
+        if (speed) c.speed[*index] = *speed;
       }
     }
   }
