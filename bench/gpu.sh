@@ -45,7 +45,7 @@ if [ -z "${SKIP_BUILD:-}" ]; then
     prefixes+=("$prefix/usr")
   fi
   torch_prefix=${TORCH_PREFIX:-$(python3 -c 'import torch; print(torch.utils.cmake_prefix_path)')}
-  prefixes=("$torch_prefix" "${prefixes[@]}")
+  prefixes=("${prefixes[@]}" "$torch_prefix")  # the unpacked packages first
   cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Release -DSASGSIM_BUILD_TESTS=OFF \
     -DCMAKE_PREFIX_PATH="$(IFS=';'; echo "${prefixes[*]}")" >&2
   cmake --build "$build" --target sasgsim -j"$(nproc)" >&2

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-.gpu}
-packages=(libns3.37 libns3-dev libgsl27 libgslcblas0 libsqlite3-0 libfmt9 libfmt-dev
+packages=(ns3 libns3.37 libns3-dev libgsl27 libgslcblas0 libsqlite3-0 libfmt9 libfmt-dev
           nlohmann-json3-dev libcli11-dev)
 mkdir -p "$dir/debs" "$dir/mnist" "$dir/fashion-mnist"
 (cd "$dir/debs" && apt-get download "${packages[@]}")
