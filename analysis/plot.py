@@ -17,7 +17,6 @@ import argparse
 import math
 import os
 import sys
-import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, NullFormatter,  # noqa: E402
                                NullLocator)
 
-from analysis.results import (ResultsError, Run, Seeds, Sweep, detect, load_run,  # noqa: E402
+from analysis.results import (Run, Seeds, Sweep, detect, load_run, run_cli,  # noqa: E402
                               load_seeds, load_sweep)
 from analysis.units import format_rate, format_time, parse_rate_bps, parse_time_s  # noqa: E402
 
@@ -527,10 +526,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     directory = Path(args.directory)
     out = Path(args.out) if args.out else directory / "plots"
-    stdout_open = True
-    try:
-        figures = figures_for(directory, args.band)
-        for stem, fig in figures.items():
+
+    def body() -> int:
+        stdout_open = True
+        for stem, fig in figures_for(directory, args.band).items():
             path = save_figure(fig, out / f"{stem}.{args.format}", args.format)
             if stdout_open:
                 try:
@@ -538,14 +537,9 @@ def main(argv: list[str] | None = None) -> int:
                 except BrokenPipeError:  # e.g. `| head -1`: keep writing the files
                     stdout_open = False
                     sys.stdout = open(os.devnull, "w")
-    except ResultsError as e:
-        print(f"plot.py: {e}", file=sys.stderr)
-        return 2
-    except Exception as e:  # noqa: BLE001  (exit code 1 with the cause, for a bug report)
-        traceback.print_exc()
-        print(f"plot.py: error: {e}", file=sys.stderr)
-        return 1
-    return 0
+        return 0
+
+    return run_cli("plot.py", body)
 
 
 if __name__ == "__main__":

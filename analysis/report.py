@@ -14,14 +14,13 @@ import math
 import os
 import re
 import sys
-import traceback
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import numpy as np  # noqa: E402
 
-from analysis.results import (ResultsError, Run, Seeds, Sweep, detect, load_run,  # noqa: E402
+from analysis.results import (Run, Seeds, Sweep, detect, load_run, run_cli,  # noqa: E402
                               load_seeds, load_sweep)
 
 MIB = 1024.0 ** 2
@@ -412,18 +411,14 @@ def main(argv: list[str] | None = None) -> int:
         print(__doc__, file=sys.stderr if len(argv) != 1 else sys.stdout)
         return 0 if argv and argv[0] in ("-h", "--help") else 2
     directory = Path(argv[0])
-    try:
+
+    def body() -> int:
         text = report_for(directory)
         write_atomic(directory / "report.md", text)
-    except ResultsError as e:
-        print(f"report.py: {e}", file=sys.stderr)
-        return 2
-    except Exception as e:  # noqa: BLE001  (exit code 1 with the cause, for a bug report)
-        traceback.print_exc()
-        print(f"report.py: error: {e}", file=sys.stderr)
-        return 1
-    sys.stdout.write(text)
-    return 0
+        sys.stdout.write(text)
+        return 0
+
+    return run_cli("report.py", body)
 
 
 if __name__ == "__main__":

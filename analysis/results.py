@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -304,6 +305,21 @@ def load_sweep(directory: str | Path) -> Sweep:
     table["point"] = table["point"].astype(str)
     table["algorithm"] = table["algorithm"].astype(str)
     return Sweep(directory=directory, table=table, keys=keys, spec=spec)
+
+
+def run_cli(prog: str, body) -> int:
+    """Runs body() for a command-line entry point and returns its exit code: 2 with the
+    message for a ResultsError (bad input: what is missing and how to make it), 1 with the
+    traceback for anything else (a bug to report)."""
+    try:
+        return body()
+    except ResultsError as e:
+        print(f"{prog}: {e}", file=sys.stderr)
+        return 2
+    except Exception as e:  # noqa: BLE001
+        traceback.print_exc()
+        print(f"{prog}: error: {e}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str]) -> int:
