@@ -2,7 +2,7 @@
 # Collects, on a Debian 12 machine with a package registry, what a GPU machine without one
 # needs to build and benchmark sasgsim (docs/gpu.md): the Debian packages of ns-3 and its
 # libraries, fmt, nlohmann/json and CLI11 (DIR/debs), MNIST (DIR/mnist, gzipped) and
-# Fashion-MNIST (DIR/fashion-mnist). About 55 MB. Usage: scripts/gpu_bundle.sh [DIR]
+# Fashion-MNIST (DIR/fashion-mnist). About 54 MB. Usage: scripts/gpu_bundle.sh [DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir=${1:-.gpu}

@@ -154,6 +154,23 @@ int run_commands(const std::vector<std::string>& commands, const std::vector<std
   return worst;
 }
 
+// The tick for run_commands: "[tag] noun done/total done, R jobs running, T elapsed" on stderr
+// whenever the count of finished items (count_done()) changes, and once at the end.
+std::function<void(int)> job_progress(bool quiet, const char* tag, const char* noun,
+                                      size_t total, std::function<size_t()> count_done) {
+  if (quiet) return [](int) {};
+  const auto start = std::chrono::steady_clock::now();
+  return [=, last_done = SIZE_MAX](int running) mutable {
+    const size_t done = count_done();
+    if (done == last_done && running > 0) return;
+    last_done = done;
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::fprintf(stderr, "[%s] %s %zu/%zu done, %d job%s running, %s elapsed\n", tag, noun, done,
+                 total, running, running == 1 ? "" : "s", format_duration(elapsed).c_str());
+  };
+}
+
 }  // namespace
 
 int run_analysis_script(const std::string& script, const std::vector<std::string>& args) {
@@ -307,20 +324,11 @@ int run_sweep(const SweepRequest& request) {
                "%d at a time; results in %s\n",
                base.name.c_str(), points.size(), commands.size(), points.size() - commands.size(),
                pending.size(), request.jobs, dir.string().c_str());
-  const auto start = std::chrono::steady_clock::now();
-  size_t last_done = SIZE_MAX;
-  auto tick = [&](int running) {
-    if (request.quiet) return;
+  const auto tick = job_progress(request.quiet, "sweep", "points", points.size(), [&] {
     size_t done = 0;
     for (const Point& p : points) done += point_complete(dir / p.name, p.scenario) ? 1 : 0;
-    if (done == last_done && running > 0) return;
-    last_done = done;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "[sweep] points %zu/%zu done, %d job%s running, %s elapsed\n", done,
-                 points.size(), running, running == 1 ? "" : "s",
-                 format_duration(elapsed).c_str());
-  };
+    return done;
+  });
   const int failed = run_commands(pending, pending_logs, std::max(1, request.jobs), tick);
   if (failed != 0) {
     std::fprintf(stderr, "sweep: some jobs failed; fix the cause and run the same command again "
@@ -340,8 +348,8 @@ int run_seeds(const Scenario& scenario, const SeedsRequest& request) {
   for (const std::string& label : request.only) only_arg += (only_arg.empty() ? "" : ",") + label;
   const std::string binary = self_binary();
   const bool show_child_progress = request.jobs == 1 && !request.quiet;
-  std::vector<std::string> commands, logs, runs;
-  std::vector<json> scenarios;
+  std::vector<std::string> runs;        // seed-<s>, one per seed
+  std::vector<json> scenarios;          // the scenario each one runs
   std::vector<std::string> pending, pending_logs;
   for (uint64_t seed : scenario.seeds) {
     json one = scenario.resolved;
@@ -355,6 +363,7 @@ int run_seeds(const Scenario& scenario, const SeedsRequest& request) {
     if (!only_arg.empty()) cmd += " --only " + quote(only_arg);
     if (!show_child_progress) cmd += " -q";
     runs.push_back(name);
+    scenarios.push_back(one);
     const std::string log = (dir / "logs" / (name + ".log")).string();
     if (!point_complete(dir / name, one)) {
       pending.push_back(show_child_progress ? cmd + " 2>&3" : cmd);
@@ -372,21 +381,12 @@ int run_seeds(const Scenario& scenario, const SeedsRequest& request) {
                  scenario.name.c_str(), scenario.seeds.size(), pending.size(), request.jobs,
                  dir.string().c_str());
   }
-  const auto start = std::chrono::steady_clock::now();
-  size_t last_done = SIZE_MAX;
-  auto tick = [&](int running) {
-    if (request.quiet || show_child_progress) return;
+  const auto tick = job_progress(request.quiet || show_child_progress, "seeds", "seeds",
+                                 runs.size(), [&] {
     size_t done = 0;
-    for (const std::string& r : runs) done += fs::exists(dir / r / "manifest.json") &&
-                                              read_json_file(dir / r / "manifest.json")
-                                                  .value("complete", false);
-    if (done == last_done && running > 0) return;
-    last_done = done;
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "[seeds] %zu/%zu seeds done, %d running, %s elapsed\n", done, runs.size(),
-                 running, format_duration(elapsed).c_str());
-  };
+    for (size_t i = 0; i < runs.size(); ++i) done += point_complete(dir / runs[i], scenarios[i]);
+    return done;
+  });
   // With one job at a time the child's own progress line goes to this terminal (fd 3).
   if (show_child_progress) dup2(STDERR_FILENO, 3);
   const int failed = run_commands(pending, pending_logs, std::max(1, request.jobs), tick);

@@ -34,6 +34,31 @@ torch::Tensor compute_gradient(Model& model, FlatParameters& flat, const Batch& 
   return loss.detach();
 }
 
+// Modelled seconds of one gradient (a forward+backward over a worker's minibatch) and of one
+// top-k selection with error feedback, at speed 1: compute.model fixed or flops; else zero.
+struct ModelledCost {
+  double gradient_s = 0.0;
+  double topk_s = 0.0;
+};
+
+ModelledCost modelled_cost(const Scenario& scenario, const TrainingData& data, int64_t numel) {
+  const ComputeOptions& compute = scenario.compute;
+  ModelledCost cost;
+  if (compute.model == ComputeModelKind::kFixed) {
+    cost.gradient_s = compute.batch_time_s;
+    cost.topk_s = compute.topk_time_s;
+  } else if (compute.model == ComputeModelKind::kFlops) {
+    // A backward pass costs about twice a forward one.
+    const double forward = static_cast<double>(
+        forward_flops_per_sample(scenario.model, data.input_shape(), data.classes()));
+    cost.gradient_s = 3.0 * forward * static_cast<double>(scenario.data.batch_size) /
+                      compute.device_flops;
+    cost.topk_s = compute.topk_flops_per_element * static_cast<double>(numel) /
+                  compute.device_flops;
+  }
+  return cost;
+}
+
 }  // namespace
 
 Trainer::Trainer(const Scenario& scenario, const AlgorithmOptions& algorithm, TrainingData& data,
@@ -102,19 +127,9 @@ RunSummary Trainer::run() {
   // Simulated compute time per worker and iteration (compute.model; none: all zero).
   const ComputeOptions& compute = scenario_.compute;
   const bool measured = compute.model == ComputeModelKind::kMeasured;
-  double gradient_s = 0.0;  // one forward+backward of a worker's minibatch
-  double topk_s = 0.0;      // one top-k selection with error feedback
-  if (compute.model == ComputeModelKind::kFixed) {
-    gradient_s = compute.batch_time_s;
-    topk_s = compute.topk_time_s;
-  } else if (compute.model == ComputeModelKind::kFlops) {
-    gradient_s = 3.0 *
-                 static_cast<double>(forward_flops_per_sample(scenario_.model, data_.input_shape(),
-                                                              data_.classes())) *
-                 static_cast<double>(scenario_.data.batch_size) / compute.device_flops;
-    topk_s = compute.topk_flops_per_element * static_cast<double>(flat.values().numel()) /
-             compute.device_flops;
-  }
+  const ModelledCost cost = modelled_cost(scenario_, data_, flat.values().numel());
+  const double gradient_s = cost.gradient_s;
+  const double topk_s = cost.topk_s;
   const bool sparse_every_step = algorithm_.kind == AlgorithmKind::kSparse;
   const bool sparse_on_upload = algorithm_.kind == AlgorithmKind::kSasg;
   using Clock = std::chrono::steady_clock;
