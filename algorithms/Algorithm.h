@@ -1,6 +1,8 @@
 // The Algorithm interface: a worker-side rule (what each worker uploads, or whether it skips)
 // and a server-side rule (how the stored or fresh vectors update theta). The runtime owns the
-// model and computes gradients; an Algorithm only sees flat vectors (see FlatParameters).
+// model and computes the gradients each algorithm asks for; an Algorithm only sees flat vectors
+// (see FlatParameters). Each algorithm's options, name and traits live in its options header
+// (e.g. SasgOptions.h), listed in Catalog.h.
 #pragma once
 
 #include <cstdint>
@@ -9,8 +11,9 @@
 
 #include <torch/types.h>
 
+#include "algorithms/AlgorithmSetup.h"
 #include "models/FlatParameters.h"
-#include "sim/scenario/Scenario.h"
+#include "sim/scenario/AlgorithmType.h"
 
 namespace sasgsim {
 
@@ -28,8 +31,23 @@ struct WorkerOutcome {
   bool forced = false;          // uploaded because tau > D although the rule said skip
   int64_t values = 0;           // transmitted values (32-bit each; paper_bits = 32 * values)
   int64_t payload_bytes = 0;    // encoded message size, header included
+  int64_t compressions = 0;     // compressions run (top-k selections), charged as compute
   double lhs = 0.0;             // ||g_new - g_old||^2 when the rule was evaluated, else 0
   double threshold = 0.0;       // thr when the rule was evaluated, else 0
+};
+
+// Bytes the server holds for stale per-worker vectors: the values, and the indices of sparse
+// ones (the paper's Table III counts values only).
+struct ServerMemory {
+  int64_t value_bytes = 0;
+  int64_t index_bytes = 0;
+  int64_t total_bytes() const { return value_bytes + index_bytes; }
+};
+
+struct AlgorithmSetup {
+  int workers = 0;                  // M
+  std::vector<TensorSlice> slices;  // the model's parameter tensors in the flat vector
+  torch::Device device = torch::kCPU;
 };
 
 class Algorithm {
@@ -39,14 +57,14 @@ class Algorithm {
   // Called once per iteration, before any worker_step.
   virtual void begin_iteration(const IterationContext& ctx) = 0;
 
-  // True when worker m must also compute g_old = g_m(theta_hat_m; B) on the same minibatch.
-  virtual bool needs_old_gradient(int worker) const = 0;
-
-  // theta_hat_m, flat [n]; only meaningful for algorithms that need old gradients.
-  virtual const torch::Tensor& theta_hat(int worker) const = 0;
+  // Where worker m also needs its gradient in this iteration, on the same minibatch: g_old =
+  // g_m(*point; B) (theta_hat_m, flat [n], for the lazy rule after warm-up). nullptr, the
+  // default, when g_m(theta^t; B) is all it needs.
+  virtual const torch::Tensor* auxiliary_point(int worker) const;
 
   // Worker rule. g_new = g_m(theta^t; B) (raw gradient, no lr), g_old is defined only when
-  // needs_old_gradient(worker). Both buffers are reused after the call: copy what is kept.
+  // auxiliary_point(worker) was non-null. Both buffers are reused after the call: copy what is
+  // kept.
   virtual WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                                     const torch::Tensor& g_old) = 0;
 
@@ -63,8 +81,8 @@ class Algorithm {
   // Called once per iteration after every worker_step (or after decide_workers).
   virtual void server_step(torch::Tensor& theta) = 0;
 
-  // Bytes the server holds for stale per-worker vectors (0 for SGD and Sparse).
-  virtual int64_t server_memory_bytes() const = 0;
+  // What the server holds for stale per-worker vectors (nothing for SGD and Sparse).
+  virtual ServerMemory server_memory() const = 0;
 
  protected:
   std::vector<WorkerOutcome> staged_;  // outcomes of this iteration's stage_worker calls
@@ -81,11 +99,8 @@ constexpr int64_t dense_payload_bytes(int64_t numel) {
   return kUploadHeaderBytes + kValueBytes * numel;
 }
 
-// Builds the algorithm for M workers over a model whose parameters are described by `slices`,
-// with buffers on `device`. Options are already validated by the scenario parser; invariants
-// are still checked.
-std::unique_ptr<Algorithm> make_algorithm(const AlgorithmOptions& options, int workers,
-                                          const std::vector<TensorSlice>& slices,
-                                          torch::Device device);
+// Builds the algorithm a scenario entry names (its type in Catalog.h). Options are already
+// validated by the scenario parser; invariants are still checked.
+std::unique_ptr<Algorithm> make_algorithm(const AlgorithmConfig& config, const AlgorithmSetup& setup);
 
 }  // namespace sasgsim

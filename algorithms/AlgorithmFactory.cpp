@@ -1,15 +1,30 @@
-// make_algorithm: an explicit switch from AlgorithmKind to the concrete algorithm; and the
-// Algorithm interface's default two-phase worker rule.
+// make_algorithm: finds the entry of AlgorithmOptionTypes (Catalog.h) whose options the config
+// holds and calls that algorithm's make_algorithm; and the Algorithm interface's defaults.
 #include <stdexcept>
 #include <string>
+#include <typeinfo>
 
 #include "algorithms/Algorithm.h"
-#include "algorithms/Lasg.h"
-#include "algorithms/Sasg.h"
-#include "algorithms/Sgd.h"
-#include "algorithms/Sparse.h"
+#include "algorithms/Catalog.h"
 
 namespace sasgsim {
+namespace {
+
+template <typename... Options>
+std::unique_ptr<Algorithm> make_one_of(const AlgorithmConfig& config, const AlgorithmSetup& setup,
+                                       const std::tuple<Options...>*) {
+  std::unique_ptr<Algorithm> made;
+  auto try_one = [&](auto* tag) {
+    using O = std::remove_pointer_t<decltype(tag)>;
+    if (!made && config.options.type() == typeid(O)) made = make_algorithm(config.options_as<O>(), setup);
+  };
+  (try_one(static_cast<Options*>(nullptr)), ...);
+  return made;
+}
+
+}  // namespace
+
+const torch::Tensor* Algorithm::auxiliary_point(int /*worker*/) const { return nullptr; }
 
 void Algorithm::stage_worker(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old) {
   WorkerOutcome outcome = worker_step(worker, g_new, g_old);
@@ -20,21 +35,15 @@ void Algorithm::stage_worker(int worker, const torch::Tensor& g_new, const torch
 
 const std::vector<WorkerOutcome>& Algorithm::decide_workers() { return staged_; }
 
-std::unique_ptr<Algorithm> make_algorithm(const AlgorithmOptions& options, int workers,
-                                          const std::vector<TensorSlice>& slices,
-                                          torch::Device device) {
-  switch (options.kind) {
-    case AlgorithmKind::kSgd:
-      return std::make_unique<Sgd>(options, workers, slices, device);
-    case AlgorithmKind::kSparse:
-      return std::make_unique<Sparse>(options, workers, slices, device);
-    case AlgorithmKind::kLasg:
-      return std::make_unique<Lasg>(options, workers, slices, device);
-    case AlgorithmKind::kSasg:
-      return std::make_unique<Sasg>(options, workers, slices, device);
+std::unique_ptr<Algorithm> make_algorithm(const AlgorithmConfig& config,
+                                          const AlgorithmSetup& setup) {
+  std::unique_ptr<Algorithm> made =
+      make_one_of(config, setup, static_cast<const AlgorithmOptionTypes*>(nullptr));
+  if (!made) {
+    throw std::invalid_argument("make_algorithm: \"" + config.label +
+                                "\" holds options of no algorithm in AlgorithmOptionTypes");
   }
-  throw std::invalid_argument("make_algorithm: unknown AlgorithmKind " +
-                              std::to_string(static_cast<int>(options.kind)));
+  return made;
 }
 
 }  // namespace sasgsim

@@ -6,9 +6,13 @@
 
 namespace sasgsim {
 
-Lasg::Lasg(const AlgorithmOptions& options, int workers,
+std::unique_ptr<Algorithm> make_algorithm(const LasgOptions& options, const AlgorithmSetup& setup) {
+  return std::make_unique<Lasg>(options, setup.workers, setup.slices, setup.device);
+}
+
+Lasg::Lasg(const LasgOptions& options, int workers,
            const std::vector<TensorSlice>& slices, torch::Device device)
-    : LazyAlgorithm("lasg", options, workers, slices, device) {
+    : LazyAlgorithm(LasgOptions::kName, options.rule, workers, slices, device) {
   const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
   stored_ = torch::zeros({workers, checker_.numel()}, floats);
   for (int m = 0; m < workers; ++m) stored_rows_.push_back(stored_[m]);
@@ -31,8 +35,8 @@ void Lasg::sum_stored(torch::Tensor& aggregate) {
   for (size_t m = 1; m < stored_rows_.size(); ++m) aggregate.add_(stored_rows_[m]);
 }
 
-int64_t Lasg::server_memory_bytes() const {
-  return workers_stored() * kValueBytes * checker_.numel();
+ServerMemory Lasg::server_memory() const {
+  return {workers_stored() * kValueBytes * checker_.numel(), 0};
 }
 
 }  // namespace sasgsim

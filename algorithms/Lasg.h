@@ -8,17 +8,20 @@
 
 #include <torch/types.h>
 
+#include "algorithms/LasgOptions.h"
 #include "algorithms/LazyAlgorithm.h"
 
 namespace sasgsim {
 
 class Lasg : public LazyAlgorithm {
  public:
-  Lasg(const AlgorithmOptions& options, int workers, const std::vector<TensorSlice>& slices,
+  using Options = LasgOptions;
+
+  Lasg(const LasgOptions& options, int workers, const std::vector<TensorSlice>& slices,
        torch::Device device);
 
-  // 4n bytes per worker whose vector the server holds (M * 4n after iteration 0).
-  int64_t server_memory_bytes() const override;
+  // 4n bytes of values per worker whose vector the server holds (M * 4n after iteration 0).
+  ServerMemory server_memory() const override;
   // The server's stored lr * g for `worker`, flat [n] (zeros before its first upload).
   const torch::Tensor& stored(int worker) const;
 

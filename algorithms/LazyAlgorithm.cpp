@@ -4,7 +4,7 @@
 
 namespace sasgsim {
 
-LazyAlgorithm::LazyAlgorithm(const char* name, const AlgorithmOptions& options, int workers,
+LazyAlgorithm::LazyAlgorithm(const char* name, const LazyRuleOptions& options, int workers,
                              const std::vector<TensorSlice>& slices, torch::Device device)
     : checker_(name, workers, checked_flat_numel(slices, name), device),
       rule_(name, options, workers, checker_.numel(), checker_.device()) {
@@ -22,9 +22,9 @@ void LazyAlgorithm::begin_iteration(const IterationContext& ctx) {
   lr_ = ctx.lr;
 }
 
-bool LazyAlgorithm::needs_old_gradient(int worker) const {
-  checker_.check_worker(worker, "needs_old_gradient");
-  return rule_.needs_old_gradient();
+const torch::Tensor* LazyAlgorithm::auxiliary_point(int worker) const {
+  checker_.check_worker(worker, "auxiliary_point");
+  return rule_.needs_old_gradient() ? &rule_.theta_hat(worker) : nullptr;
 }
 
 const torch::Tensor& LazyAlgorithm::theta_hat(int worker) const {

@@ -10,6 +10,7 @@
 
 #include "algorithms/Algorithm.h"
 #include "algorithms/LazyRule.h"
+#include "algorithms/LazyRuleOptions.h"
 #include "algorithms/StepChecker.h"
 
 namespace sasgsim {
@@ -17,8 +18,8 @@ namespace sasgsim {
 class LazyAlgorithm : public Algorithm {
  public:
   void begin_iteration(const IterationContext& ctx) override;
-  bool needs_old_gradient(int worker) const override;  // iff t >= D
-  const torch::Tensor& theta_hat(int worker) const override;
+  // theta_hat_m after warm-up (t >= D), where the rule compares the two gradients.
+  const torch::Tensor* auxiliary_point(int worker) const override;
   // Applies the rule; on upload calls store_upload(), on skip sends nothing.
   WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                             const torch::Tensor& g_old) override;
@@ -36,9 +37,10 @@ class LazyAlgorithm : public Algorithm {
   void server_step(torch::Tensor& theta) override;
 
   int64_t tau(int worker) const;
+  const torch::Tensor& theta_hat(int worker) const;  // throws before the worker's first upload
 
  protected:
-  LazyAlgorithm(const char* name, const AlgorithmOptions& options, int workers,
+  LazyAlgorithm(const char* name, const LazyRuleOptions& options, int workers,
                 const std::vector<TensorSlice>& slices, torch::Device device);
 
   // Builds and stores worker m's upload from g_new (lr in lr()); fills out.values and

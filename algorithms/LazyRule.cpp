@@ -17,7 +17,7 @@ std::string format_double(double v) {
 
 }  // namespace
 
-LazyRule::LazyRule(const std::string& owner, const AlgorithmOptions& options, int workers,
+LazyRule::LazyRule(const std::string& owner, const LazyRuleOptions& options, int workers,
                    int64_t numel, torch::Device device)
     : owner_(owner),
       workers_(workers),

@@ -14,7 +14,7 @@
 #include <torch/types.h>
 
 #include "algorithms/Algorithm.h"
-#include "sim/scenario/Scenario.h"
+#include "algorithms/LazyRuleOptions.h"
 
 namespace sasgsim {
 
@@ -32,7 +32,7 @@ class LazyRule {
   // Uses options.max_delay (D >= 1), kappa (>= 0), c_factor (> 0), threshold_lr and xi
   // (empty or D-1 finite values); throws std::invalid_argument naming `owner` otherwise.
   // Buffers: (M + 1) * n floats for theta_hat snapshots, n floats of scratch.
-  LazyRule(const std::string& owner, const AlgorithmOptions& options, int workers,
+  LazyRule(const std::string& owner, const LazyRuleOptions& options, int workers,
            int64_t numel, torch::Device device);
 
   // Starts iteration t = ctx.iteration (the caller has checked the call order) and, for

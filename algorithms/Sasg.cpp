@@ -6,10 +6,14 @@
 
 namespace sasgsim {
 
-Sasg::Sasg(const AlgorithmOptions& options, int workers,
+std::unique_ptr<Algorithm> make_algorithm(const SasgOptions& options, const AlgorithmSetup& setup) {
+  return std::make_unique<Sasg>(options, setup.workers, setup.slices, setup.device);
+}
+
+Sasg::Sasg(const SasgOptions& options, int workers,
            const std::vector<TensorSlice>& slices, torch::Device device)
-    : LazyAlgorithm("sasg", options, workers, slices, device),
-      topk_(slices, options.density, options.topk_scope, checker_.device()) {
+    : LazyAlgorithm(SasgOptions::kName, options.rule, workers, slices, device),
+      topk_(slices, options.topk.density, options.topk.scope, checker_.device()) {
   const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
   errors_ = torch::zeros({workers, checker_.numel()}, floats);
   stored_indices_ = torch::zeros({workers, topk_.kept()}, floats.dtype(torch::kInt64));
@@ -44,6 +48,7 @@ void Sasg::store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& o
   topk_.select_with_feedback(e, message_, index_rows_[m], value_rows_[m]);
   out.values = topk_.kept();
   out.payload_bytes = kUploadHeaderBytes + (kValueBytes + kIndexBytes) * topk_.kept();
+  out.compressions = 1;
 }
 
 void Sasg::sum_stored(torch::Tensor& aggregate) {
@@ -53,8 +58,8 @@ void Sasg::sum_stored(torch::Tensor& aggregate) {
   }
 }
 
-int64_t Sasg::server_memory_bytes() const {
-  return workers_stored() * (kValueBytes + kIndexBytes) * topk_.kept();
+ServerMemory Sasg::server_memory() const {
+  return {workers_stored() * kValueBytes * topk_.kept(), workers_stored() * kIndexBytes * topk_.kept()};
 }
 
 }  // namespace sasgsim

@@ -9,17 +9,21 @@
 #include <torch/types.h>
 
 #include "algorithms/LazyAlgorithm.h"
+#include "algorithms/SasgOptions.h"
 #include "algorithms/TopK.h"
 
 namespace sasgsim {
 
 class Sasg : public LazyAlgorithm {
  public:
-  Sasg(const AlgorithmOptions& options, int workers, const std::vector<TensorSlice>& slices,
+  using Options = SasgOptions;
+
+  Sasg(const SasgOptions& options, int workers, const std::vector<TensorSlice>& slices,
        torch::Device device);
 
-  // (kValueBytes + kIndexBytes) * k per worker whose sparse vector the server holds.
-  int64_t server_memory_bytes() const override;
+  // kValueBytes * k of values and kIndexBytes * k of indices per worker whose sparse vector
+  // the server holds.
+  ServerMemory server_memory() const override;
 
   const torch::Tensor& error(int worker) const;           // e_m, flat [n]
   const torch::Tensor& stored_indices(int worker) const;  // int64 [k]

@@ -6,9 +6,13 @@
 
 namespace sasgsim {
 
-Sgd::Sgd(const AlgorithmOptions& /*options*/, int workers,
+std::unique_ptr<Algorithm> make_algorithm(const SgdOptions& options, const AlgorithmSetup& setup) {
+  return std::make_unique<Sgd>(options, setup.workers, setup.slices, setup.device);
+}
+
+Sgd::Sgd(const SgdOptions& /*options*/, int workers,
          const std::vector<TensorSlice>& slices, torch::Device device)
-    : checker_("sgd", workers, checked_flat_numel(slices, "sgd"), device) {
+    : checker_(SgdOptions::kName, workers, checked_flat_numel(slices, SgdOptions::kName), device) {
   const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
   message_ = torch::empty({checker_.numel()}, floats);
   aggregate_ = torch::zeros({checker_.numel()}, floats);
@@ -18,16 +22,6 @@ void Sgd::begin_iteration(const IterationContext& ctx) {
   checker_.begin(ctx);
   lr_ = ctx.lr;
   aggregate_.zero_();
-}
-
-bool Sgd::needs_old_gradient(int worker) const {
-  checker_.check_worker(worker, "needs_old_gradient");
-  return false;
-}
-
-const torch::Tensor& Sgd::theta_hat(int worker) const {
-  checker_.check_worker(worker, "theta_hat");
-  checker_.fail("theta_hat", "sgd keeps no theta_hat (needs_old_gradient is always false)");
 }
 
 WorkerOutcome Sgd::worker_step(int worker, const torch::Tensor& g_new,

@@ -7,22 +7,23 @@
 #include <torch/types.h>
 
 #include "algorithms/Algorithm.h"
+#include "algorithms/SgdOptions.h"
 #include "algorithms/StepChecker.h"
 
 namespace sasgsim {
 
 class Sgd : public Algorithm {
  public:
-  Sgd(const AlgorithmOptions& options, int workers, const std::vector<TensorSlice>& slices,
+  using Options = SgdOptions;
+
+  Sgd(const SgdOptions& options, int workers, const std::vector<TensorSlice>& slices,
       torch::Device device);
 
   void begin_iteration(const IterationContext& ctx) override;
-  bool needs_old_gradient(int worker) const override;
-  const torch::Tensor& theta_hat(int worker) const override;  // throws: SGD keeps none
   WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                             const torch::Tensor& g_old) override;
   void server_step(torch::Tensor& theta) override;
-  int64_t server_memory_bytes() const override { return 0; }
+  ServerMemory server_memory() const override { return {}; }
 
  private:
   StepChecker checker_;

@@ -6,10 +6,16 @@
 
 namespace sasgsim {
 
-Sparse::Sparse(const AlgorithmOptions& options, int workers,
+std::unique_ptr<Algorithm> make_algorithm(const SparseOptions& options,
+                                          const AlgorithmSetup& setup) {
+  return std::make_unique<Sparse>(options, setup.workers, setup.slices, setup.device);
+}
+
+Sparse::Sparse(const SparseOptions& options, int workers,
                const std::vector<TensorSlice>& slices, torch::Device device)
-    : checker_("sparse", workers, checked_flat_numel(slices, "sparse"), device),
-      topk_(slices, options.density, options.topk_scope, checker_.device()) {
+    : checker_(SparseOptions::kName, workers, checked_flat_numel(slices, SparseOptions::kName),
+               device),
+      topk_(slices, options.topk.density, options.topk.scope, checker_.device()) {
   const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
   errors_ = torch::zeros({workers, checker_.numel()}, floats);
   for (int m = 0; m < workers; ++m) error_rows_.push_back(errors_[m]);
@@ -23,16 +29,6 @@ void Sparse::begin_iteration(const IterationContext& ctx) {
   checker_.begin(ctx);
   lr_ = ctx.lr;
   aggregate_.zero_();
-}
-
-bool Sparse::needs_old_gradient(int worker) const {
-  checker_.check_worker(worker, "needs_old_gradient");
-  return false;
-}
-
-const torch::Tensor& Sparse::theta_hat(int worker) const {
-  checker_.check_worker(worker, "theta_hat");
-  checker_.fail("theta_hat", "sparse keeps no theta_hat (needs_old_gradient is always false)");
 }
 
 const torch::Tensor& Sparse::error(int worker) const {
@@ -51,6 +47,7 @@ WorkerOutcome Sparse::worker_step(int worker, const torch::Tensor& g_new,
   out.uploaded = true;
   out.values = topk_.kept();
   out.payload_bytes = kUploadHeaderBytes + (kValueBytes + kIndexBytes) * topk_.kept();
+  out.compressions = 1;
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include "algorithms/Algorithm.h"
+#include "algorithms/SparseOptions.h"
 #include "algorithms/StepChecker.h"
 #include "algorithms/TopK.h"
 
@@ -15,16 +16,16 @@ namespace sasgsim {
 
 class Sparse : public Algorithm {
  public:
-  Sparse(const AlgorithmOptions& options, int workers, const std::vector<TensorSlice>& slices,
+  using Options = SparseOptions;
+
+  Sparse(const SparseOptions& options, int workers, const std::vector<TensorSlice>& slices,
          torch::Device device);
 
   void begin_iteration(const IterationContext& ctx) override;
-  bool needs_old_gradient(int worker) const override;
-  const torch::Tensor& theta_hat(int worker) const override;  // throws: Sparse keeps none
   WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                             const torch::Tensor& g_old) override;
   void server_step(torch::Tensor& theta) override;
-  int64_t server_memory_bytes() const override { return 0; }
+  ServerMemory server_memory() const override { return {}; }
 
   // e_m, flat [n] (for inspection and tests).
   const torch::Tensor& error(int worker) const;

@@ -12,7 +12,7 @@
 
 #include "algorithms/TopKCpu.h"
 #include "models/FlatParameters.h"
-#include "sim/scenario/Scenario.h"
+#include "algorithms/TopKOptions.h"
 
 namespace sasgsim {
 

@@ -32,6 +32,7 @@ from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, NullForm
 
 from analysis.results import (Run, Seeds, Sweep, detect, load_run, run_cli,  # noqa: E402
                               load_seeds, load_sweep)
+from analysis.schema import target_summary_keys  # noqa: E402
 from analysis.units import format_rate, format_time, parse_rate_bps, parse_time_s  # noqa: E402
 
 # x axes of the paper's figures 2 and 3a/3b: name -> (metrics.csv column, axis label, log scale)
@@ -45,13 +46,23 @@ X_AXES = {
 X_TITLES = {"iterations": "iterations", "rounds": "communication rounds",
             "bits": "transmitted bits", "comm_time": "communication time",
             "wall_time": "wall clock (compute + communication)"}
+# metrics.csv columns of the y axes, and the one that says whether compute time was modelled.
+ACCURACY_COLUMNS = {False: "test_acc", True: "test_top5_acc"}  # by target_top5
+LOSS_COLUMN = "train_loss"
+COMPUTE_COLUMN = "compute_time_s"
+# sweep.csv figures drawn against each swept key: (column, y label, with {target} filled in);
+# a to-target one only when some point reached the target.
+SWEEP_FIGURES = [
+    ("comm_time_s", "Total communication time (s)"),
+    ("comm_time_to_target_s", "Communication time to target{target} (s)"),
+]
 
 
 def has_compute(run) -> bool:
     """True when the run has a compute-time model (wall clock differs from communication)."""
     for label in run.labels:
         m = run.metrics_of(label)
-        if "compute_time_s" not in m.columns or not (m["compute_time_s"] > 0).any():
+        if COMPUTE_COLUMN not in m.columns or not (m[COMPUTE_COLUMN] > 0).any():
             return False
     return True
 BLOCK_ITERATIONS = 100  # figure 3c: communication time per this many iterations
@@ -71,7 +82,7 @@ class Curve:
 
 
 def accuracy_column(top5: bool) -> str:
-    return "test_top5_acc" if top5 else "test_acc"
+    return ACCURACY_COLUMNS[bool(top5)]
 
 
 def run_curves(run: Run, xcol: str, ycol: str) -> list[Curve]:
@@ -289,7 +300,7 @@ def run_figures(run: Run) -> dict[str, Figure]:
             continue
         figures[f"accuracy_loss_vs_{xaxis}"] = accuracy_loss_figure(
             name, subtitle, xaxis, run_curves(run, xcol, acc_col),
-            run_curves(run, xcol, "train_loss"), styles, run.target_accuracy, top5)
+            run_curves(run, xcol, LOSS_COLUMN), styles, run.target_accuracy, top5)
     blocks = [Curve(label, *comm_per_block(run, label)) for label in run.labels]
     means = {label: average_per_block(run, label) for label in run.labels}
     windows = any(label not in run.iterations for label in run.labels)
@@ -314,7 +325,7 @@ def seeds_figures(seeds: Seeds, band: str = "minmax") -> dict[str, Figure]:
             continue
         figures[f"accuracy_loss_vs_{xaxis}"] = accuracy_loss_figure(
             seeds.name, subtitle, xaxis, seeds_curves(seeds, xcol, acc_col, band),
-            seeds_curves(seeds, xcol, "train_loss", band), styles, first.target_accuracy, top5,
+            seeds_curves(seeds, xcol, LOSS_COLUMN, band), styles, first.target_accuracy, top5,
             band_note=note)
     means = {label: float(np.mean([average_per_block(r, label) for r in seeds.runs.values()]))
              for label in labels}
@@ -384,13 +395,16 @@ def _key_title(key: str) -> str:
 
 
 def sweep_metrics(sweep: Sweep) -> list[tuple[str, str]]:
+    """SWEEP_FIGURES this sweep can draw: (column, y label)."""
     target = (sweep.scenario.get("train") or {}).get("target_accuracy")
-    metrics = [("comm_time_s", "Total communication time (s)")]
-    col = "comm_time_to_target_s"
-    if col in sweep.table and pd.to_numeric(sweep.table[col], errors="coerce").notna().any():
-        what = f" {target:g}%" if target is not None else ""
-        metrics.append((col, f"Communication time to target{what} (s)"))
-    return metrics
+    what = f" {target:g}%" if target is not None else ""
+    to_target = set(target_summary_keys())
+    return [(col, ylabel.format(target=what)) for col, ylabel in SWEEP_FIGURES
+            if col not in to_target or _has_numbers(sweep.table, col)]
+
+
+def _has_numbers(table: pd.DataFrame, column: str) -> bool:
+    return column in table and pd.to_numeric(table[column], errors="coerce").notna().any()
 
 
 def sweep_figure(sweep: Sweep, key: str) -> Figure:

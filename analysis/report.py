@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 
 from analysis.results import (Run, Seeds, Sweep, detect, load_run, run_cli,  # noqa: E402
                               load_seeds, load_sweep)
+from analysis.schema import summary_keys, target_summary_keys  # noqa: E402
 
 MIB = 1024.0 ** 2
 
@@ -38,7 +39,7 @@ PAPER_REFERENCE = {
         "title": "CIFAR-10 ResNet-18, target 92%",
         "rounds_to_target": {"sasg": 92900, "lasg": 110200, "sparse": 109800, "sgd": 116200},
         "avg_comm_time_s": {"sgd": 327.45, "sparse": 15.94, "lasg": 286.72, "sasg": 13.09},
-        "server_memory_mib": {"lasg": 426.25, "sasg": 4.26},
+        "server_memory_value_mib": {"lasg": 426.25, "sasg": 4.26},
     },
     "cifar100": {
         "title": "CIFAR-100 ResNet-18, target top-5 92%",
@@ -72,23 +73,34 @@ def _num(v):
     return None if math.isnan(f) else f
 
 
+# Figures the tables compute from summary.json keys: name -> (key, divided by key or None, scale).
+DERIVED_FIGURES = {
+    "avg_comm_time_s": ("comm_time_s", "iterations", 1.0),
+    "aux_percent": ("aux_gradients", "gradients", 100.0),
+    "server_memory_value_mib": ("max_server_memory_value_bytes", None, 1.0 / MIB),
+    "server_memory_mib": ("max_server_memory_bytes", None, 1.0 / MIB),
+}
+
+
+def figure_keys() -> set[str]:
+    """Every key a table may show: summary.json's keys (result_schema.json) and DERIVED_FIGURES."""
+    return set(summary_keys()) | set(DERIVED_FIGURES)
+
+
+def _scaled_ratio(value: float | None, divisor: float | None, scale: float) -> float | None:
+    """scale * value / divisor; None when either is missing or the divisor is 0."""
+    if value is None or not divisor:
+        return None
+    return scale * value / divisor
+
+
 def algorithm_figures(summary: dict) -> dict[str, float | None]:
     """Everything the tables show for one algorithm of one run, from its summary.json;
     None where the run did not record it (or did not reach the target)."""
     s = {k: _num(v) for k, v in summary.items() if not isinstance(v, (dict, list, str))}
-    f = {k: s.get(k) for k in (
-        "iterations", "rounds", "skipped", "paper_bits", "payload_bytes", "wire_bytes",
-        "comm_time_s", "final_test_acc", "final_test_top5_acc", "final_test_loss",
-        "iterations_to_target", "rounds_to_target", "paper_bits_to_target",
-        "payload_bytes_to_target", "wire_bytes_to_target", "comm_time_to_target_s",
-        "gradients", "aux_gradients", "max_server_memory_bytes", "compute_time_s",
-        "wall_time_s", "wall_time_to_target_s")}
-    iterations, total = f["iterations"], f["comm_time_s"]
-    f["avg_comm_time_s"] = total / iterations if iterations and total is not None else None
-    grads, aux = f["gradients"], f["aux_gradients"]
-    f["aux_percent"] = 100.0 * aux / grads if grads and aux is not None else None
-    mem = f["max_server_memory_bytes"]
-    f["server_memory_mib"] = mem / MIB if mem is not None else None
+    f = {k: s.get(k) for k in summary_keys()}
+    for name, (key, divisor, scale) in DERIVED_FIGURES.items():
+        f[name] = _scaled_ratio(f[key], f[divisor] if divisor else 1.0, scale)
     return f
 
 
@@ -107,7 +119,8 @@ TABLE_III = [
     ("Total wall time (s)", "wall_time_s", "sec"),
     ("Aux. gradients", "aux_gradients", "int"),
     ("Aux. share of gradients (%)", "aux_percent", "pct"),
-    ("Server memory (MiB)", "server_memory_mib", "mib"),
+    ("Server memory, values only (MiB)", "server_memory_value_mib", "mib"),
+    ("Server memory, values + indices (MiB)", "server_memory_mib", "mib"),
 ]
 BYTES = [
     ("Payload bytes", "payload_bytes", "sci"),
@@ -124,7 +137,15 @@ FINAL = [
     ("Final top-5 acc (%)", "final_test_top5_acc", "acc"),
     ("Final test loss", "final_test_loss", "loss"),
 ]
-TARGET_KEYS = {key for _, key, _ in TABLE_II} | {"payload_bytes_to_target", "wire_bytes_to_target"}
+# Figures of the first evaluation that reached the target: "not reached" when absent.
+TARGET_KEYS = set(target_summary_keys())
+# Reached-or-not is decided by this one, which every summary with a target has.
+REACHED_KEY = "iterations_to_target"
+# Wall-clock figures, left out when no run modelled compute time (COMPUTE_KEY all 0 or absent).
+COMPUTE_KEY = "compute_time_s"
+WALL_CLOCK_KEYS = {COMPUTE_KEY, "wall_time_s", "wall_time_to_target_s"}
+# Figures summaries written before sasgsim recorded them lack: "-" rather than "n/a".
+NEWER_FIGURES = {"server_memory_value_mib"}
 
 
 def fmt(value: float | None, kind: str) -> str:
@@ -159,8 +180,9 @@ def markdown_table(headers: list[str], rows: list[list[str]]) -> str:
 def _cell_run(figures: dict, key: str, kind: str, has_target: bool) -> str:
     v = figures.get(key)
     if v is None and key in TARGET_KEYS and has_target and figures.get("iterations") is not None:
-        # Reached-or-not is decided by iterations_to_target, which every summary with a target has.
-        return "not reached" if figures.get("iterations_to_target") is None else "n/a"
+        return "not reached" if figures.get(REACHED_KEY) is None else "n/a"
+    if v is None and key in NEWER_FIGURES:
+        return "-"
     return fmt(v, kind)
 
 
@@ -176,7 +198,7 @@ def _cell_seeds(per_seed: list[dict], key: str, kind: str, has_target: bool) -> 
     if not values:
         if key in TARGET_KEYS and has_target:
             return "not reached"
-        return "n/a"
+        return "-" if key in NEWER_FIGURES else "n/a"
     mean, std = mean_std(values)
     text = fmt(mean, kind) if std is None else f"{fmt(mean, kind)} ± {fmt(std, kind)}"
     if len(values) < n:
@@ -212,11 +234,10 @@ def _sections(labels: list[str], cell, target: float | None, top5: bool) -> list
     has_target = target is not None
     # Runs written before the compute-time model have no wall-clock figures, and runs without
     # one (compute.model "none") have wall time = communication time: leave them out.
-    no_wall = all(re.fullmatch(r"n/a|[0.]+( ± [0.]+)?", cell(l, "compute_time_s", "sec", False))
+    no_wall = all(re.fullmatch(r"n/a|[0.]+( ± [0.]+)?", cell(l, COMPUTE_KEY, "sec", False))
                   for l in labels)
-    wall_keys = {"compute_time_s", "wall_time_s", "wall_time_to_target_s"}
-    table_ii = [c for c in TABLE_II if not (no_wall and c[1] in wall_keys)]
-    table_iii = [c for c in TABLE_III if not (no_wall and c[1] in wall_keys)]
+    table_ii = [c for c in TABLE_II if not (no_wall and c[1] in WALL_CLOCK_KEYS)]
+    table_iii = [c for c in TABLE_III if not (no_wall and c[1] in WALL_CLOCK_KEYS)]
     out = []
     out.append("## Table II: cost to reach the target accuracy")
     if has_target:
@@ -232,9 +253,14 @@ def _sections(labels: list[str], cell, target: float | None, top5: bool) -> list
     out.append("## Table III: communication time, extra computation and server memory")
     out.append("Aux. gradients: extra gradient computations at the stale point theta_hat "
                "(LASG, SASG), also as a share of all gradient computations. Server memory: the "
-               "most bytes held for stale per-worker vectors, in MiB (2^20 bytes).")
+               "most bytes held for stale per-worker vectors, in MiB (2^20 bytes), counting "
+               "values only (as the paper's Table III does) and values + indices (what the "
+               "server stores: a sparse entry keeps its index).")
     if all(cell(l, "gradients", "int", has_target) == "n/a" for l in labels):
         out.append("These results predate gradient counts in summary.json: aux. gradients n/a.")
+    if all(cell(l, "server_memory_value_mib", "mib", has_target) == "-" for l in labels):
+        out.append("These results predate values-only server memory in summary.json "
+                   "(shown as -).")
     out.append("")
     out.append(markdown_table(["Algorithm"] + [h for h, _, _ in table_iii],
                               [[l] + [cell(l, k, f, has_target) for _, k, f in table_iii]
@@ -259,15 +285,21 @@ def _sections(labels: list[str], cell, target: float | None, top5: bool) -> list
     return out
 
 
+# The paper reference's columns: (figure key, header), each keyed like the tables' figures.
+REFERENCE_COLUMNS = [
+    ("rounds_to_target", "Rounds to target"),
+    ("paper_bits_to_target", "Bits to target"),
+    ("avg_comm_time_s", "Avg comm. time / iteration (s)"),
+    ("server_memory_value_mib", "Server memory, values only (MiB)"),
+]
+
+
 def _reference_section(name: str, kind_of) -> list[str]:
     ref = paper_reference(name)
     if not ref:
         return []
     headers, keys = ["Algorithm"], []
-    for key, header in (("rounds_to_target", "Rounds to target"),
-                        ("paper_bits_to_target", "Bits to target"),
-                        ("avg_comm_time_s", "Avg comm. time / iteration (s)"),
-                        ("server_memory_mib", "Server memory (MiB)")):
+    for key, header in REFERENCE_COLUMNS:
         if key in ref:
             headers.append(header)
             keys.append(key)
@@ -339,6 +371,11 @@ SWEEP_COLUMNS = [
     ("Comm. time to target (s)", "comm_time_to_target_s", "sec"),
     ("Final test acc (%)", "final_test_acc", "acc"),
 ]
+# Point-by-algorithm views: (sweep.csv figure, title); a to-target one only with a target.
+SWEEP_PIVOTS = [
+    ("comm_time_s", "Total communication time (s)"),
+    ("comm_time_to_target_s", "Communication time to target (s)"),
+]
 
 
 def sweep_report(sweep: Sweep) -> str:
@@ -346,7 +383,7 @@ def sweep_report(sweep: Sweep) -> str:
     target = (sweep.scenario.get("train") or {}).get("target_accuracy")
     top5 = bool((sweep.scenario.get("train") or {}).get("target_top5", False))
     has_target = target is not None or (
-        "iterations_to_target" in table and table["iterations_to_target"].notna().any())
+        REACHED_KEY in table and table[REACHED_KEY].notna().any())
     cols = [c for c in SWEEP_COLUMNS if c[1] in table.columns]
     out = [f"# {sweep.name}: sweep report", ""]
     out.append(f"Results: `{sweep.directory}`; swept: {', '.join(f'`{k}`' for k in sweep.keys)}; "
@@ -373,9 +410,9 @@ def sweep_report(sweep: Sweep) -> str:
         return [f"## {title}", "", markdown_table([f"`{k}`" for k in sweep.keys] + sweep.labels,
                                                   rows), ""]
 
-    out += pivot("comm_time_s", "Total communication time (s)")
-    if has_target and "comm_time_to_target_s" in table:
-        out += pivot("comm_time_to_target_s", "Communication time to target (s)")
+    for key, title in SWEEP_PIVOTS:
+        if key not in TARGET_KEYS or (has_target and key in table):
+            out += pivot(key, title)
     out.append("## All results (sweep.csv)")
     out.append("")
     rows = [[str(r["point"])] + [str(r[k]) for k in sweep.keys] + [str(r["algorithm"])] +

@@ -27,16 +27,22 @@ from pathlib import Path
 
 import pandas as pd
 
-# The algorithm kinds the simulator knows, in the paper's order.
-KINDS = ("sgd", "sparse", "lasg", "sasg")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-# sweep.csv columns after the swept keys (everything else between "algorithm" and these is a key).
-SWEEP_RESULT_COLUMNS = (
-    "iterations", "rounds", "skipped", "paper_bits", "payload_bytes", "wire_bytes",
-    "comm_time_s", "iterations_to_target", "rounds_to_target", "paper_bits_to_target",
-    "payload_bytes_to_target", "wire_bytes_to_target", "comm_time_to_target_s",
-    "final_test_acc", "final_test_top5_acc", "final_test_loss", "trained",
-)
+from analysis.schema import (algorithm_names, sweep_figures, sweep_leading_columns,  # noqa: E402
+                             sweep_trailing_columns)
+
+# The algorithm kinds the simulator knows, in its catalog order (the paper's).
+KINDS = algorithm_names()
+
+# sweep.csv: these columns, then the swept keys, then the result columns (so whatever lies
+# between the two is a swept key).
+SWEEP_LEADING_COLUMNS = sweep_leading_columns()
+SWEEP_RESULT_COLUMNS = sweep_figures() + sweep_trailing_columns()
+
+# The summary.json keys `results.py DIR` prints.
+PRINTED_SUMMARY_KEYS = ("algorithm", "iterations", "rounds", "skipped", "paper_bits",
+                        "payload_bytes", "comm_time_s", "final_test_acc")
 
 
 class ResultsError(FileNotFoundError):
@@ -162,8 +168,9 @@ def _none_if_nan(v):
 
 
 def kind_of(label: str, scenario: dict | None, summaries: pd.DataFrame | None) -> str:
-    """sgd/sparse/lasg/sasg for a label: from summary.json's "kind", else the scenario's
-    algorithm entry, else the label itself (or its prefix, e.g. "sasg_k2" -> "sasg")."""
+    """The algorithm kind (one of KINDS, or another name) for a label: from summary.json's
+    "kind", else the scenario's algorithm entry, else the label itself or the longest kind it
+    starts with (e.g. "sasg_k2" -> "sasg")."""
     if summaries is not None and not summaries.empty and "kind" in summaries:
         row = summaries[summaries["algorithm"] == label]
         if len(row) and isinstance(row.iloc[0]["kind"], str):
@@ -292,13 +299,13 @@ def load_sweep(directory: str | Path) -> Sweep:
     how = (f"a sweep writes it once every point has finished: run "
            f"`sasgsim sweep --collect {directory}` (or the sweep again)")
     table = _read_csv(directory / "sweep.csv", how)
-    for column in ("point", "algorithm"):
+    for column in SWEEP_LEADING_COLUMNS:
         if column not in table.columns:
             raise ResultsError(f"{directory / 'sweep.csv'}: no column {column!r}; {how}")
     keys = list(spec.get("keys") or [])
     if not keys:
         keys = [c for c in table.columns
-                if c not in ("point", "algorithm") and c not in SWEEP_RESULT_COLUMNS]
+                if c not in SWEEP_LEADING_COLUMNS and c not in SWEEP_RESULT_COLUMNS]
     missing = [k for k in keys if k not in table.columns]
     if missing:
         raise ResultsError(f"{directory / 'sweep.csv'}: no column for swept key(s) {missing}; {how}")
@@ -331,9 +338,7 @@ def main(argv: list[str]) -> int:
     except ResultsError as e:
         print(f"results.py: {e}", file=sys.stderr)
         return 2
-    cols = [c for c in ["algorithm", "iterations", "rounds", "skipped", "paper_bits",
-                        "payload_bytes", "comm_time_s", "final_test_acc"]
-            if c in run.summaries.columns]
+    cols = [c for c in PRINTED_SUMMARY_KEYS if c in run.summaries.columns]
     with pd.option_context("display.width", 200):
         print(run.summaries[cols].to_string(index=False))
     return 0

@@ -22,10 +22,17 @@ from pathlib import Path
 
 import pandas as pd
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from results import ResultsError, _read_csv, _read_json  # noqa: E402
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from analysis.results import ResultsError, _read_csv, _read_json  # noqa: E402
 
 US = 1e6  # trace-event timestamps are microseconds
+
+# The columns read: uploads.csv's start_s exists since sasgsim records when each upload
+# starts, iterations.csv's compute_s only with a compute-time model.
+UPLOADS_COLUMNS = ("iteration", "worker", "values", "payload_bytes", "forced", "start_s",
+                   "finish_s")
+ITERATIONS_COLUMNS = ("iteration", "start_s", "comm_time_s")
+COMPUTE_COLUMN = "compute_s"
 
 
 def parse_range(text: str) -> tuple[int, int]:
@@ -45,9 +52,12 @@ def build_trace(run_dir: Path, label: str, first: int, last: int, workers: int) 
     how = f"run `sasgsim run` (or `replay`) to produce {alg}"
     iterations = _read_csv(alg / "iterations.csv", how)
     uploads = _read_csv(alg / "uploads.csv", how)
-    if "start_s" not in uploads.columns:
-        raise ResultsError(f"{alg / 'uploads.csv'} has no start_s column: it was written by an "
-                           f"older sasgsim; replay the run to refresh it")
+    for path, table, needed in ((alg / "iterations.csv", iterations, ITERATIONS_COLUMNS),
+                                (alg / "uploads.csv", uploads, UPLOADS_COLUMNS)):
+        missing = [c for c in needed if c not in table.columns]
+        if missing:
+            raise ResultsError(f"{path} has no {', '.join(missing)} column: it was written by "
+                               f"an older sasgsim; replay the run to refresh it")
     iterations = iterations[(iterations.iteration >= first) & (iterations.iteration < last)]
     uploads = uploads[(uploads.iteration >= first) & (uploads.iteration < last)]
     server = workers + 1
@@ -59,7 +69,7 @@ def build_trace(run_dir: Path, label: str, first: int, last: int, workers: int) 
                        "args": {"name": f"worker {m}"}})
         events.append({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": m + 1,
                        "args": {"sort_index": m}})
-    has_compute = "compute_s" in iterations.columns
+    has_compute = COMPUTE_COLUMN in iterations.columns
     by_iteration = {t: g for t, g in uploads.groupby("iteration")}
 
     def span(name, cat, tid, begin_s, end_s, args=None):

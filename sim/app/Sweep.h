@@ -8,8 +8,6 @@
 #include <string>
 #include <vector>
 
-#include "sim/scenario/Scenario.h"
-
 namespace sasgsim {
 
 struct SweepRequest {
@@ -26,23 +24,7 @@ struct SweepRequest {
 // and collects (or only writes the job lines). Returns the exit code.
 int run_sweep(const SweepRequest& request);
 
-struct SeedsRequest {
-  std::string out_dir;              // empty: results/<scenario name>
-  std::vector<std::string> only;    // algorithm labels; empty: all
-  int jobs = 1;                     // seeds run at once
-  bool quiet = false;
-  std::string command_line;
-};
-
-// Runs a scenario with "seeds" once per seed, each as a child `sasgsim run` of that seed's
-// resolved scenario (DIR/seeds/seed-<s>.json) into DIR/seed-<s>/, then writes DIR/manifest.json
-// listing the runs and prints mean and standard deviation per algorithm. Returns the exit code.
-int run_seeds(const Scenario& scenario, const SeedsRequest& request);
-
 // Builds DIR/sweep.csv from the points' results and prints a summary. Returns the exit code.
 int collect_sweep(const std::string& dir, bool plots);
-
-// Runs analysis/<script> with Debian's Python on `args`; returns its exit code.
-int run_analysis_script(const std::string& script, const std::vector<std::string>& args);
 
 }  // namespace sasgsim

@@ -16,28 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string join(const std::vector<std::string>& items) {
-  std::string out;
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? ", " : "") + items[i];
-  return out;
-}
-
-std::string how_to_get(DatasetKind kind) {
-  switch (kind) {
-    case DatasetKind::kMnist: return "run scripts/fetch_mnist.sh to download it";
-    case DatasetKind::kFashionMnist:
-      return "install the Debian package dataset-fashion-mnist or set data.path";
-    case DatasetKind::kCifar10:
-      return "download the CIFAR-10 binary version (cifar-10-binary.tar.gz) from "
-             "https://www.cs.toronto.edu/~kriz/cifar.html and extract its .bin files there";
-    case DatasetKind::kCifar100:
-      return "download the CIFAR-100 binary version (cifar-100-binary.tar.gz) from "
-             "https://www.cs.toronto.edu/~kriz/cifar.html and extract train.bin and test.bin there";
-    case DatasetKind::kSynthetic: return "";
-  }
-  return "";
-}
-
 // Converts raw bytes to [0, 1] floats, then applies (x - mean) / std per channel.
 Dataset make_normalized(const torch::Tensor& raw_images, torch::Tensor labels, int64_t classes,
                         const Normalization& norm, const char* name, bool scale_bytes) {
@@ -91,10 +69,11 @@ std::string idx_file(const fs::path& dir, const std::string& name) {
   return (dir / (name + ".gz")).string();
 }
 
-Dataset load_idx_split(const fs::path& dir, const std::string& prefix, const Normalization& norm,
-                       const char* name) {
-  const std::string images_file = idx_file(dir, prefix + "-images-idx3-ubyte");
-  const std::string labels_file = idx_file(dir, prefix + "-labels-idx1-ubyte");
+// `files`: the images file, then the labels file (as the catalog lists them).
+Dataset load_idx_split(const fs::path& dir, const std::vector<std::string>& files,
+                       const Normalization& norm, const char* name) {
+  const std::string images_file = idx_file(dir, files.at(0));
+  const std::string labels_file = idx_file(dir, files.at(1));
   torch::Tensor images = read_idx_images(images_file);
   torch::Tensor labels = read_idx_labels(labels_file);
   if (images.size(0) != labels.size(0)) {
@@ -157,14 +136,8 @@ DatasetSplits make_synthetic(const SyntheticOptions& opt, uint64_t seed, const N
 }  // namespace
 
 Normalization default_normalization(DatasetKind kind) {
-  switch (kind) {
-    case DatasetKind::kMnist: return {{0.1307}, {0.3081}};
-    case DatasetKind::kFashionMnist: return {{0.2860}, {0.3530}};
-    case DatasetKind::kCifar10: return {{0.4914, 0.4822, 0.4465}, {0.2023, 0.1994, 0.2010}};
-    case DatasetKind::kCifar100: return {{0.5071, 0.4865, 0.4409}, {0.2673, 0.2564, 0.2762}};
-    case DatasetKind::kSynthetic: return {{0.0}, {1.0}};
-  }
-  return {{0.0}, {1.0}};
+  if (kind == DatasetKind::kSynthetic) return {{0.0}, {1.0}};
+  return {dataset_facts(kind).mean, dataset_facts(kind).std};
 }
 
 DatasetSplits load_dataset(const DatasetSource& source, uint64_t seed) {
@@ -176,30 +149,29 @@ DatasetSplits load_dataset(const DatasetSource& source, uint64_t seed) {
 
   if (source.kind == DatasetKind::kSynthetic) return make_synthetic(source.synthetic, seed, norm);
 
-  const std::string dir = source.path.empty() ? default_dataset_path(source.kind) : source.path;
-  const std::vector<std::string> missing = missing_dataset_files(source.kind, dir);
-  if (!missing.empty()) {
-    throw DataError(std::string("dataset ") + name + ": missing file" +
-                    (missing.size() > 1 ? "s " : " ") + join(missing) + " in " + dir + "; " +
-                    how_to_get(source.kind));
+  const std::string dir =
+      source.path.empty() ? std::string(dataset_facts(source.kind).default_path) : source.path;
+  DataOptions data;
+  data.primary = source;
+  data.primary.path = dir;
+  if (std::vector<ScenarioIssue> issues = check_dataset_files(data); !issues.empty()) {
+    throw DataError("dataset " + std::string(name) + ": " + issues.front().message);
   }
+  const DatasetFacts& facts = dataset_facts(source.kind);
   DatasetSplits splits;
   switch (source.kind) {
     case DatasetKind::kMnist:
     case DatasetKind::kFashionMnist:
-      splits.train = load_idx_split(dir, "train", norm, name);
-      splits.test = load_idx_split(dir, "t10k", norm, name);
+      splits.train = load_idx_split(dir, facts.train_files, norm, name);
+      splits.test = load_idx_split(dir, facts.test_files, norm, name);
       break;
     case DatasetKind::kCifar10:
-      splits.train = load_cifar_split(dir,
-                                      {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                                       "data_batch_4.bin", "data_batch_5.bin"},
-                                      false, norm, name);
-      splits.test = load_cifar_split(dir, {"test_batch.bin"}, false, norm, name);
+      splits.train = load_cifar_split(dir, facts.train_files, false, norm, name);
+      splits.test = load_cifar_split(dir, facts.test_files, false, norm, name);
       break;
     case DatasetKind::kCifar100:
-      splits.train = load_cifar_split(dir, {"train.bin"}, true, norm, name);
-      splits.test = load_cifar_split(dir, {"test.bin"}, true, norm, name);
+      splits.train = load_cifar_split(dir, facts.train_files, true, norm, name);
+      splits.test = load_cifar_split(dir, facts.test_files, true, norm, name);
       break;
     case DatasetKind::kSynthetic:
       break;

@@ -13,47 +13,56 @@ bool is_file(const fs::path& p) {
   return fs::is_regular_file(p, ec);
 }
 
-}  // namespace
-
-std::string default_dataset_path(DatasetKind kind) {
-  switch (kind) {
-    case DatasetKind::kMnist: return "data/mnist";
-    case DatasetKind::kFashionMnist: return "/usr/share/datasets/fashion-mnist";
-    case DatasetKind::kCifar10: return "data/cifar10";
-    case DatasetKind::kCifar100: return "data/cifar100";
-    case DatasetKind::kSynthetic: return "";
-  }
-  return "";
+std::string absolute(const std::string& path) {
+  std::error_code ec;
+  const fs::path p = fs::absolute(path, ec);
+  return (ec ? fs::path(path) : p).lexically_normal().string();
 }
+
+void check_source(const DatasetSource& src, const std::string& path_key,
+                  std::vector<ScenarioIssue>& issues) {
+  if (src.kind == DatasetKind::kSynthetic) return;
+  const std::string default_dir = absolute(dataset_facts(src.kind).default_path);
+  const std::string dir = src.path.empty() ? default_dir : src.path;
+  const std::vector<std::string> missing = missing_dataset_files(src.kind, dir);
+  if (missing.empty()) return;
+  std::error_code ec;
+  const bool exists = fs::is_directory(dir, ec);
+  const bool defaulted = dir == default_dir;
+  const bool idx = dataset_facts(src.kind).format == DatasetFormat::kIdx;
+  std::string list;
+  for (const std::string& f : missing) list += (list.empty() ? "" : ", ") + f;
+  issues.push_back({"." + path_key,
+                    "missing " + std::string(to_string(src.kind)) + " file" +
+                        (missing.size() == 1 ? "" : "s") + " in " + dir +
+                        (defaulted ? " (the default " + path_key + ")" : "") +
+                        (exists ? "" : " (the directory does not exist)") + ": " + list +
+                        (idx ? " (plain or .gz)" : "") + "; " +
+                        how_to_fetch(src.kind, dir, path_key)});
+}
+
+}  // namespace
 
 std::vector<std::string> missing_dataset_files(DatasetKind kind, const std::string& directory) {
   const fs::path dir(directory);
+  const bool idx = dataset_facts(kind).format == DatasetFormat::kIdx;
   std::vector<std::string> missing;
-  switch (kind) {
-    case DatasetKind::kMnist:
-    case DatasetKind::kFashionMnist:
-      for (const char* name : {"train-images-idx3-ubyte", "train-labels-idx1-ubyte",
-                               "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte"}) {
-        if (!is_file(dir / name) && !is_file(dir / (std::string(name) + ".gz"))) {
-          missing.emplace_back(name);
-        }
-      }
-      break;
-    case DatasetKind::kCifar10:
-      for (const char* name : {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin",
-                               "data_batch_4.bin", "data_batch_5.bin", "test_batch.bin"}) {
-        if (!is_file(dir / name)) missing.emplace_back(name);
-      }
-      break;
-    case DatasetKind::kCifar100:
-      for (const char* name : {"train.bin", "test.bin"}) {
-        if (!is_file(dir / name)) missing.emplace_back(name);
-      }
-      break;
-    case DatasetKind::kSynthetic:
-      break;
+  for (const std::string& name : dataset_files(kind)) {
+    if (!is_file(dir / name) && !(idx && is_file(dir / (name + ".gz")))) missing.push_back(name);
   }
   return missing;
+}
+
+std::vector<ScenarioIssue> check_dataset_files(const DataOptions& data) {
+  std::vector<ScenarioIssue> issues;
+  check_source(data.primary, "data.path", issues);
+  if (data.secondary) check_source(*data.secondary, "data.second.path", issues);
+  return issues;
+}
+
+void require_dataset_files(const DataOptions& data, const std::string& source) {
+  std::vector<ScenarioIssue> issues = check_dataset_files(data);
+  if (!issues.empty()) throw ScenarioError(source, std::move(issues));
 }
 
 }  // namespace sasgsim

@@ -1,19 +1,24 @@
-// Which files each dataset needs (torch-free, so the scenario parser can check them).
+// Whether a scenario's dataset files are there, before they are loaded: the files each
+// dataset needs come from the dataset catalog (sim/scenario/DatasetCatalog.h). Torch-free.
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "sim/scenario/Errors.h"
 #include "sim/scenario/Scenario.h"
 
 namespace sasgsim {
 
-// The directory used when a scenario gives no data path for this dataset (relative paths are
-// relative to the current directory); empty for synthetic.
-std::string default_dataset_path(DatasetKind kind);
-
-// The expected files that are missing from `directory`, as a list of file names
-// (for IDX files, either the plain or the .gz name satisfies the check). Empty when all exist.
+// The files of `kind` that are missing from `directory` (for IDX files, either the plain or the
+// .gz name satisfies the check); empty when all exist.
 std::vector<std::string> missing_dataset_files(DatasetKind kind, const std::string& directory);
+
+// One issue per dataset of the scenario with missing files (at ".data.path" or
+// ".data.second.path"): which files, the directory searched, and how to get them.
+std::vector<ScenarioIssue> check_dataset_files(const DataOptions& data);
+
+// Throws ScenarioError(source, issues) when check_dataset_files finds any (exit status 2).
+void require_dataset_files(const DataOptions& data, const std::string& source);
 
 }  // namespace sasgsim

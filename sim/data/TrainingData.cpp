@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "sim/data/Augment.h"
+#include "sim/data/DatasetFiles.h"
 #include "sim/data/Partition.h"
 #include "sim/data/SeededRandom.h"
 #include "sim/data/ShapeConversion.h"
@@ -136,6 +137,7 @@ TrainingData::TrainingData(const Scenario& scenario)
       seed_(scenario.seed),
       augment_(scenario.data.augment) {
   torch::NoGradGuard no_grad;
+  require_dataset_files(scenario.data, "scenario \"" + scenario.name + "\"");
   if (workers_ < 1) {
     throw DataError("workers must be at least 1, got " + std::to_string(workers_));
   }

@@ -103,72 +103,97 @@ void check_overrides(const std::vector<std::string>& overrides) {
   }
 }
 
+// What a finished run left of one algorithm: its summary and the rows that replay it.
+struct Trace {
+  nlohmann::json original;  // summary.json
+  Csv uploads;
+  Csv metrics;
+  Csv iterations;           // the compute model is not a network setting: it is kept
+};
+
+Trace read_trace(const fs::path& source, int64_t iterations) {
+  Trace trace{read_json(source / "summary.json"), Csv(source / "uploads.csv"),
+              Csv(source / "metrics.csv"), Csv(source / "iterations.csv")};
+  if (static_cast<int64_t>(trace.iterations.rows.size()) != iterations) {
+    throw DataError(fmt::format("{}: {} rows, expected one per iteration ({})",
+                                (source / "iterations.csv").string(),
+                                trace.iterations.rows.size(), iterations));
+  }
+  return trace;
+}
+
+// Iteration t's uploads, from the rows at `next` on (advanced past them).
+std::vector<UploadRecord> uploads_of(const Csv& uploads, int64_t t, size_t& next) {
+  const size_t iteration = uploads.index("iteration"), worker = uploads.index("worker"),
+               values = uploads.index("values"), bytes = uploads.index("payload_bytes"),
+               forced = uploads.index("forced");
+  std::vector<UploadRecord> batch;
+  while (next < uploads.rows.size() && uploads.integer(uploads.rows[next], iteration) == t) {
+    const auto& row = uploads.rows[next++];
+    batch.push_back(UploadRecord{static_cast<int>(uploads.integer(row, worker)),
+                                 uploads.integer(row, values), uploads.integer(row, bytes),
+                                 uploads.integer(row, forced) != 0});
+  }
+  return batch;
+}
+
+// The network-independent cells of a metrics.csv row.
+EvaluationRecord evaluation_of(const Csv& metrics, const std::vector<std::string>& row) {
+  EvaluationRecord e;
+  e.iteration = metrics.integer(row, metrics.index("iteration"));
+  e.epoch = row[metrics.index("epoch")];
+  e.lr = row[metrics.index("lr")];
+  e.server_memory_bytes = row[metrics.index("server_memory_bytes")];
+  e.train_loss = row[metrics.index("train_loss")];
+  e.test_loss = row[metrics.index("test_loss")];
+  e.test_acc = row[metrics.index("test_acc")];
+  e.test_top5_acc = row[metrics.index("test_top5_acc")];
+  return e;
+}
+
+double compute_seconds_of(const Csv& iterations, int64_t t) {
+  const auto column = iterations.column.find("compute_s");
+  if (column == iterations.column.end()) return 0.0;
+  return std::strtod(iterations.rows[static_cast<size_t>(t)][column->second].c_str(), nullptr);
+}
+
+// The trace must reproduce the training-side counters; otherwise it is not this run's.
+void check_counters(const Counters& c, const nlohmann::json& original, const fs::path& source) {
+  if (c.rounds != original.at("rounds").get<int64_t>() ||
+      c.skipped != original.at("skipped").get<int64_t>() ||
+      c.paper_bits != original.at("paper_bits").get<int64_t>() ||
+      c.payload_bytes != original.at("payload_bytes").get<int64_t>()) {
+    throw DataError(fmt::format("{}: uploads.csv does not add up to summary.json's rounds, "
+                                "skipped, paper_bits and payload_bytes",
+                                source.string()));
+  }
+}
+
 RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
                             const Scenario& scenario, const NetworkSetup& setup,
                             int64_t iterations, const std::string& progress_label, bool quiet) {
-  const nlohmann::json original = read_json(source / "summary.json");
+  const Trace trace = read_trace(source, iterations);
   RunSummary summary;
   try {
-    summary = RunSummary::from_json(original);
+    summary = RunSummary::from_json(trace.original);
   } catch (const nlohmann::json::exception& e) {
     throw DataError(fmt::format("{}: {}", (source / "summary.json").string(), e.what()));
   }
-  const Csv uploads(source / "uploads.csv");
-  const Csv metrics(source / "metrics.csv");
-  // The compute model is not a network setting: a replay keeps each iteration's compute time.
-  const Csv iteration_rows(source / "iterations.csv");
-  const auto compute_column = iteration_rows.column.find("compute_s");
-  if (static_cast<int64_t>(iteration_rows.rows.size()) != iterations) {
-    throw DataError(fmt::format("{}: {} rows, expected one per iteration ({})",
-                                (source / "iterations.csv").string(), iteration_rows.rows.size(),
-                                iterations));
-  }
-  const size_t u_iteration = uploads.index("iteration"), u_worker = uploads.index("worker"),
-               u_values = uploads.index("values"), u_bytes = uploads.index("payload_bytes"),
-               u_forced = uploads.index("forced");
-  const std::array<std::string, 8> metric_names{"iteration", "epoch", "lr",
-                                                "server_memory_bytes", "train_loss",
-                                                "test_loss", "test_acc", "test_top5_acc"};
-  std::array<size_t, 8> m{};
-  for (size_t i = 0; i < metric_names.size(); ++i) m[i] = metrics.index(metric_names[i]);
-  const nlohmann::json& reached = original.value("iterations_to_target", nlohmann::json());
+  const nlohmann::json& reached = trace.original.value("iterations_to_target", nlohmann::json());
   const int64_t target_iteration = reached.is_number_integer() ? reached.get<int64_t>() : -1;
-
   std::unique_ptr<Network> network = make_network(scenario.network, setup);
   RunRecorder recorder(out_dir, *network, scenario.workers);
   Progress progress(progress_label, quiet);
   ProgressState state;
   state.total = iterations;
-  size_t next_upload = 0;
-  size_t next_metric = 0;
-  std::vector<UploadRecord> batch;
+  size_t next_upload = 0, next_metric = 0;
+  const Csv& metrics = trace.metrics;
   for (int64_t t = 0; t < iterations; ++t) {
-    batch.clear();
-    while (next_upload < uploads.rows.size() &&
-           uploads.integer(uploads.rows[next_upload], u_iteration) == t) {
-      const auto& row = uploads.rows[next_upload++];
-      batch.push_back(UploadRecord{static_cast<int>(uploads.integer(row, u_worker)),
-                                   uploads.integer(row, u_values), uploads.integer(row, u_bytes),
-                                   uploads.integer(row, u_forced) != 0});
-    }
-    const double compute_s =
-        compute_column == iteration_rows.column.end()
-            ? 0.0
-            : std::strtod(iteration_rows.rows[static_cast<size_t>(t)][compute_column->second].c_str(),
-                          nullptr);
-    recorder.record_iteration(t, batch, compute_s);
+    recorder.record_iteration(t, uploads_of(trace.uploads, t, next_upload),
+                              compute_seconds_of(trace.iterations, t));
     while (next_metric < metrics.rows.size() &&
-           metrics.integer(metrics.rows[next_metric], m[0]) == t + 1) {
-      const auto& row = metrics.rows[next_metric++];
-      EvaluationRecord e;
-      e.iteration = t + 1;
-      e.epoch = row[m[1]];
-      e.lr = row[m[2]];
-      e.server_memory_bytes = row[m[3]];
-      e.train_loss = row[m[4]];
-      e.test_loss = row[m[5]];
-      e.test_acc = row[m[6]];
-      e.test_top5_acc = row[m[7]];
+           metrics.integer(metrics.rows[next_metric], metrics.index("iteration")) == t + 1) {
+      const EvaluationRecord e = evaluation_of(metrics, metrics.rows[next_metric++]);
       recorder.record_evaluation(e, t + 1 == target_iteration);
       state.test_acc = std::strtod(e.test_acc.c_str(), nullptr);
     }
@@ -178,30 +203,36 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
     progress.update(state);
   }
   progress.finish(state);
-  if (next_upload != uploads.rows.size() || next_metric != metrics.rows.size()) {
+  if (next_upload != trace.uploads.rows.size() || next_metric != metrics.rows.size()) {
     throw DataError(fmt::format("{}: the uploads or metrics rows are out of order or beyond "
                                 "iteration {}",
                                 source.string(), iterations));
   }
   recorder.finish(summary);
-  // The trace must reproduce the training-side counters; otherwise it is not this run's.
-  const Counters& c = recorder.counters();
-  if (c.rounds != original.at("rounds").get<int64_t>() ||
-      c.skipped != original.at("skipped").get<int64_t>() ||
-      c.paper_bits != original.at("paper_bits").get<int64_t>() ||
-      c.payload_bytes != original.at("payload_bytes").get<int64_t>()) {
-    throw DataError(fmt::format("{}: uploads.csv does not add up to summary.json's rounds, "
-                                "skipped, paper_bits and payload_bytes",
-                                source.string()));
-  }
+  check_counters(recorder.counters(), trace.original, source);
   return summary;
 }
 
-}  // namespace
+// The labels of the run to replay: all of them, or those of --only.
+std::vector<std::string> chosen_labels(const nlohmann::json& source,
+                                       const std::vector<std::string>& only,
+                                       const fs::path& run_dir) {
+  std::vector<std::string> labels = source.at("algorithms").get<std::vector<std::string>>();
+  if (only.empty()) return labels;
+  std::set<std::string> wanted(only.begin(), only.end());
+  std::vector<std::string> chosen;
+  for (const std::string& label : labels) {
+    if (wanted.erase(label)) chosen.push_back(label);
+  }
+  if (!wanted.empty()) {
+    throw UsageError(fmt::format("--only: the run in {} has no algorithm \"{}\"",
+                                 run_dir.string(), *wanted.begin()));
+  }
+  return chosen;
+}
 
-ScenarioResult replay_run(const ReplayRequest& request) {
-  check_overrides(request.overrides);
-  const fs::path run_dir(request.run_dir);
+// The source run's manifest, checked to be a complete single-seed run.
+nlohmann::json read_source_manifest(const fs::path& run_dir) {
   const nlohmann::json source = read_json(run_dir / "manifest.json");
   if (source.contains("runs")) {
     throw UsageError(fmt::format("{} holds one run per seed: replay each seed's directory "
@@ -215,45 +246,38 @@ ScenarioResult replay_run(const ReplayRequest& request) {
                                 "\"complete\": true); finish it with `sasgsim run` first",
                                 run_dir.string()));
   }
+  if (!source.contains("model_bytes")) {
+    throw DataError(fmt::format("{}/manifest.json lacks \"model_bytes\": it was written by an "
+                                "older sasgsim; run the scenario again",
+                                run_dir.string()));
+  }
+  return source;
+}
+
+}  // namespace
+
+ScenarioResult replay_run(const ReplayRequest& request) {
+  check_overrides(request.overrides);
+  const fs::path run_dir(request.run_dir);
+  const nlohmann::json source = read_source_manifest(run_dir);
   ScenarioResult result;
   result.out_dir = request.out_dir.empty() ? run_dir.string() + "-replay" : request.out_dir;
   std::error_code ec;
   if (fs::exists(result.out_dir) && fs::equivalent(result.out_dir, run_dir, ec)) {
     throw UsageError("replay --out must differ from the run it replays");
   }
-
   nlohmann::json doc = source.at("scenario");
   apply_overrides(doc, request.overrides);
-  ParseOptions parse_options;
-  parse_options.check_data_files = false;
-  const Scenario scenario = parse_scenario(doc, "replay of " + run_dir.string(), parse_options);
+  const Scenario scenario = parse_scenario(doc, "replay of " + run_dir.string());
   if (std::vector<ScenarioIssue> issues = check_network(scenario.network); !issues.empty()) {
     throw ScenarioError("replay of " + run_dir.string(), std::move(issues));
-  }
-  if (!source.contains("model_bytes")) {
-    throw DataError(fmt::format("{}/manifest.json lacks \"model_bytes\": it was written by an "
-                                "older sasgsim; run the scenario again",
-                                run_dir.string()));
   }
   NetworkSetup setup;
   setup.workers = scenario.workers;
   setup.model_bytes = source.at("model_bytes").get<int64_t>();
   setup.seed = scenario.seed;
   const int64_t iterations = source.at("iterations").get<int64_t>();
-
-  std::vector<std::string> labels = source.at("algorithms").get<std::vector<std::string>>();
-  if (!request.only.empty()) {
-    std::set<std::string> wanted(request.only.begin(), request.only.end());
-    std::vector<std::string> chosen;
-    for (const std::string& label : labels) {
-      if (wanted.erase(label)) chosen.push_back(label);
-    }
-    if (!wanted.empty()) {
-      throw UsageError(fmt::format("--only: the run in {} has no algorithm \"{}\"",
-                                   run_dir.string(), *wanted.begin()));
-    }
-    labels = chosen;
-  }
+  const std::vector<std::string> labels = chosen_labels(source, request.only, run_dir);
 
   nlohmann::json manifest = source;
   manifest["scenario"] = scenario.resolved;

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "sim/metrics/Columns.h"
+#include "sim/metrics/ResultSchema.h"
 #include "sim/net/Network.h"
 
 namespace sasgsim {
@@ -14,58 +14,65 @@ namespace sasgsim {
 std::string format_number(double v) { return fmt::format("{:.9g}", v); }
 
 nlohmann::json RunSummary::to_json() const {
+  namespace k = results::summary;
   nlohmann::json j = {
-      {"algorithm", algorithm},
-      {"kind", kind},
-      {"iterations", total.iteration},
-      {"rounds", total.rounds},
-      {"skipped", total.skipped},
-      {"paper_bits", total.paper_bits},
-      {"payload_bytes", total.payload_bytes},
-      {"wire_bytes", total.wire_bytes},
-      {"comm_time_s", total.comm_time_s},
-      {"compute_time_s", total.compute_time_s},
-      {"wall_time_s", total.compute_time_s + total.comm_time_s},
-      {"final_test_acc", final_test_acc},
-      {"final_test_top5_acc", final_test_top5_acc},
-      {"final_test_loss", final_test_loss},
-      {"server_memory_bytes", server_memory_bytes},
-      {"max_server_memory_bytes", max_server_memory_bytes},
-      {"gradients", gradients},
-      {"aux_gradients", aux_gradients},
+      {k::kAlgorithm.name, algorithm},
+      {k::kKind.name, kind},
+      {k::kTraits.name, traits},
+      {k::kIterations.name, total.iteration},
+      {k::kRounds.name, total.rounds},
+      {k::kSkipped.name, total.skipped},
+      {k::kPaperBits.name, total.paper_bits},
+      {k::kPayloadBytes.name, total.payload_bytes},
+      {k::kWireBytes.name, total.wire_bytes},
+      {k::kCommTime.name, total.comm_time_s},
+      {k::kComputeTime.name, total.compute_time_s},
+      {k::kWallTime.name, total.compute_time_s + total.comm_time_s},
+      {k::kFinalAcc.name, final_test_acc},
+      {k::kFinalTop5.name, final_test_top5_acc},
+      {k::kFinalLoss.name, final_test_loss},
+      {k::kServerMemory.name, server_memory_bytes},
+      {k::kMaxServerMemory.name, max_server_memory_bytes},
+      {k::kServerValueMemory.name, server_memory_value_bytes},
+      {k::kMaxServerValueMemory.name, max_server_memory_value_bytes},
+      {k::kGradients.name, gradients},
+      {k::kAuxGradients.name, aux_gradients},
+      {k::kNetwork.name, network},
+      {k::kTarget.name, target_accuracy ? nlohmann::json(*target_accuracy) : nlohmann::json()},
   };
-  j["network"] = network;
-  j["target_accuracy"] = target_accuracy ? nlohmann::json(*target_accuracy) : nlohmann::json();
-  const bool reached = at_target.has_value();
-  auto field = [&](auto getter) {
-    return reached ? nlohmann::json(getter(*at_target)) : nlohmann::json();
+  if (!target_accuracy) return j;
+  auto at = [&](auto getter) {
+    return at_target ? nlohmann::json(getter(*at_target)) : nlohmann::json();
   };
-  if (target_accuracy) {
-    j["iterations_to_target"] = field([](const Counters& c) { return c.iteration; });
-    j["rounds_to_target"] = field([](const Counters& c) { return c.rounds; });
-    j["paper_bits_to_target"] = field([](const Counters& c) { return c.paper_bits; });
-    j["payload_bytes_to_target"] = field([](const Counters& c) { return c.payload_bytes; });
-    j["wire_bytes_to_target"] = field([](const Counters& c) { return c.wire_bytes; });
-    j["comm_time_to_target_s"] = field([](const Counters& c) { return c.comm_time_s; });
-    j["compute_time_to_target_s"] = field([](const Counters& c) { return c.compute_time_s; });
-    j["wall_time_to_target_s"] =
-        field([](const Counters& c) { return c.compute_time_s + c.comm_time_s; });
-  }
+  j[k::kIterationsToTarget.name] = at([](const Counters& c) { return c.iteration; });
+  j[k::kRoundsToTarget.name] = at([](const Counters& c) { return c.rounds; });
+  j[k::kPaperBitsToTarget.name] = at([](const Counters& c) { return c.paper_bits; });
+  j[k::kPayloadBytesToTarget.name] = at([](const Counters& c) { return c.payload_bytes; });
+  j[k::kWireBytesToTarget.name] = at([](const Counters& c) { return c.wire_bytes; });
+  j[k::kCommTimeToTarget.name] = at([](const Counters& c) { return c.comm_time_s; });
+  j[k::kComputeTimeToTarget.name] = at([](const Counters& c) { return c.compute_time_s; });
+  j[k::kWallTimeToTarget.name] =
+      at([](const Counters& c) { return c.compute_time_s + c.comm_time_s; });
   return j;
 }
 
 RunSummary RunSummary::from_json(const nlohmann::json& j) {
+  namespace k = results::summary;
   RunSummary s;
-  s.algorithm = j.at("algorithm").get<std::string>();
-  s.kind = j.at("kind").get<std::string>();
-  s.final_test_acc = j.at("final_test_acc").get<double>();
-  s.final_test_top5_acc = j.at("final_test_top5_acc").get<double>();
-  s.final_test_loss = j.at("final_test_loss").get<double>();
-  s.server_memory_bytes = j.at("server_memory_bytes").get<int64_t>();
-  s.max_server_memory_bytes = j.at("max_server_memory_bytes").get<int64_t>();
-  s.gradients = j.at("gradients").get<int64_t>();
-  s.aux_gradients = j.at("aux_gradients").get<int64_t>();
-  if (!j.at("target_accuracy").is_null()) s.target_accuracy = j["target_accuracy"].get<double>();
+  s.algorithm = j.at(k::kAlgorithm.name).get<std::string>();
+  s.kind = j.at(k::kKind.name).get<std::string>();
+  s.traits = j.at(k::kTraits.name);
+  s.final_test_acc = j.at(k::kFinalAcc.name).get<double>();
+  s.final_test_top5_acc = j.at(k::kFinalTop5.name).get<double>();
+  s.final_test_loss = j.at(k::kFinalLoss.name).get<double>();
+  s.server_memory_bytes = j.at(k::kServerMemory.name).get<int64_t>();
+  s.max_server_memory_bytes = j.at(k::kMaxServerMemory.name).get<int64_t>();
+  s.server_memory_value_bytes = j.at(k::kServerValueMemory.name).get<int64_t>();
+  s.max_server_memory_value_bytes = j.at(k::kMaxServerValueMemory.name).get<int64_t>();
+  s.gradients = j.at(k::kGradients.name).get<int64_t>();
+  s.aux_gradients = j.at(k::kAuxGradients.name).get<int64_t>();
+  const nlohmann::json& target = j.at(k::kTarget.name);
+  if (!target.is_null()) s.target_accuracy = target.get<double>();
   return s;
 }
 
@@ -75,13 +82,13 @@ RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
       workers_(workers),
       uploads_file_(dir_ + "/uploads.csv"),
       iterations_file_(dir_ + "/iterations.csv"),
-      metrics_text_(columns::csv_header(columns::kMetrics)) {
+      metrics_text_(results::csv_header(results::kMetrics)) {
   // The new files are written under temporary names; the old ones must not pass for them.
   for (const char* stale : {"summary.json", "metrics.csv", "uploads.csv", "iterations.csv"}) {
     std::filesystem::remove(std::filesystem::path(dir_) / stale);
   }
-  uploads_file_.stream() << columns::csv_header(columns::kUploads);
-  iterations_file_.stream() << columns::csv_header(columns::kIterations);
+  uploads_file_.stream() << results::csv_header(results::kUploads);
+  iterations_file_.stream() << results::csv_header(results::kIterations);
 }
 
 void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,

@@ -25,9 +25,9 @@
 namespace sasgsim {
 namespace {
 
-std::vector<const AlgorithmOptions*> select_algorithms(const Scenario& scenario,
+std::vector<const AlgorithmConfig*> select_algorithms(const Scenario& scenario,
                                                        const std::vector<std::string>& only) {
-  std::vector<const AlgorithmOptions*> chosen;
+  std::vector<const AlgorithmConfig*> chosen;
   if (only.empty()) {
     for (const auto& a : scenario.algorithms) chosen.push_back(&a);
     return chosen;
@@ -87,75 +87,96 @@ int configure_threads(int requested) {
   return threads;
 }
 
-ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request) {
-  if (std::vector<ScenarioIssue> issues = check_network(scenario.network); !issues.empty()) {
-    throw ScenarioError("scenario \"" + scenario.name + "\"", std::move(issues));
-  }
-  const std::vector<const AlgorithmOptions*> chosen = select_algorithms(scenario, request.only);
-  const torch::Device device = resolve_device(scenario.device);
-  const int threads = configure_threads(scenario.threads);
+namespace {
 
-  ScenarioResult result;
-  result.out_dir = request.out_dir.empty() ? "results/" + scenario.name : request.out_dir;
-
-  TrainingData data(scenario);
+// Training length in iterations: train.iterations, or train.epochs once the dataset is known.
+int64_t resolved_iterations(const Scenario& scenario, const TrainingData& data) {
   const int64_t per_epoch = data.iterations_per_epoch();
   if (per_epoch < 1) {
     throw DataError(fmt::format(
         "the training set has {} samples, fewer than one iteration of {} workers x batch {}",
         data.train_size(), scenario.workers, scenario.data.batch_size));
   }
-  const int64_t iterations =
-      scenario.train.iterations
-          ? *scenario.train.iterations
-          : static_cast<int64_t>(std::llround(*scenario.train.epochs * static_cast<double>(per_epoch)));
+  if (scenario.train.iterations) return *scenario.train.iterations;
+  const auto iterations =
+      static_cast<int64_t>(std::llround(*scenario.train.epochs * static_cast<double>(per_epoch)));
   if (iterations < 1) {
     throw UsageError(fmt::format("train.epochs = {} gives no iteration ({} iterations per epoch)",
                                  *scenario.train.epochs, per_epoch));
   }
+  return iterations;
+}
 
-  // The downlink sends the dense model: its size comes from the model's parameter count.
+// The downlink sends the dense model: its size comes from the model's parameter count.
+int64_t parameter_count(const Scenario& scenario, const TrainingData& data) {
   int64_t parameters = 0;
   for (const torch::Tensor& p :
        make_model(scenario.model, data.input_shape(), data.classes())->parameters()) {
     parameters += p.numel();
   }
-  NetworkSetup network_setup;
-  network_setup.workers = scenario.workers;
-  network_setup.model_bytes = dense_payload_bytes(parameters);
-  network_setup.seed = scenario.seed;
+  return parameters;
+}
 
+nlohmann::json start_manifest(const Scenario& scenario, const RunRequest& request,
+                              const TrainingData& data, const std::string& device, int threads,
+                              int64_t iterations, const NetworkSetup& network, int64_t parameters,
+                              const std::vector<const AlgorithmConfig*>& chosen) {
   nlohmann::json manifest = {
       {"scenario", scenario.resolved},
       {"seed", scenario.seed},
       {"versions",
        {{"sasgsim", SASGSIM_VERSION}, {"libtorch", TORCH_VERSION}, {"ns3", ns3_version()}}},
-      {"device", device.str()},
+      {"device", device},
       {"threads", threads},
       {"iterations", iterations},
-      {"iterations_per_epoch", per_epoch},
+      {"iterations_per_epoch", data.iterations_per_epoch()},
       {"train_size", data.train_size()},
       {"test_size", data.test().size()},
       {"network_backend", to_string(scenario.network.backend)},
       {"model_parameters", parameters},
-      {"model_bytes", network_setup.model_bytes},
+      {"model_bytes", network.model_bytes},
       {"command", request.command_line},
       {"started_utc", utc_now()},
       {"algorithms", nlohmann::json::array()},
       {"complete", false},
   };
-  for (const AlgorithmOptions* a : chosen) manifest["algorithms"].push_back(a->label);
+  for (const AlgorithmConfig* a : chosen) manifest["algorithms"].push_back(a->label);
+  return manifest;
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request) {
+  if (std::vector<ScenarioIssue> issues = check_network(scenario.network); !issues.empty()) {
+    throw ScenarioError("scenario \"" + scenario.name + "\"", std::move(issues));
+  }
+  const std::vector<const AlgorithmConfig*> chosen = select_algorithms(scenario, request.only);
+  const torch::Device device = resolve_device(scenario.device);
+  const int threads = configure_threads(scenario.threads);
+
+  ScenarioResult result;
+  result.out_dir = request.out_dir.empty() ? "results/" + scenario.name : request.out_dir;
+  TrainingData data(scenario);
+  const int64_t iterations = resolved_iterations(scenario, data);
+  const int64_t parameters = parameter_count(scenario, data);
+  NetworkSetup network_setup;
+  network_setup.workers = scenario.workers;
+  network_setup.model_bytes = dense_payload_bytes(parameters);
+  network_setup.seed = scenario.seed;
+
+  nlohmann::json manifest = start_manifest(scenario, request, data, device.str(), threads,
+                                           iterations, network_setup, parameters, chosen);
   const std::string manifest_path = result.out_dir + "/manifest.json";
   write_file_atomically(manifest_path, manifest.dump(2) + "\n");
 
   nlohmann::json host_seconds = nlohmann::json::object();
   nlohmann::json network_host_seconds = nlohmann::json::object();
   for (size_t i = 0; i < chosen.size(); ++i) {
-    const AlgorithmOptions& a = *chosen[i];
+    const AlgorithmConfig& a = *chosen[i];
     TrainerSettings settings;
     settings.device = device;
     settings.iterations = iterations;
-    settings.iterations_per_epoch = per_epoch;
+    settings.iterations_per_epoch = data.iterations_per_epoch();
     settings.out_dir = result.out_dir + "/" + a.label;
     settings.progress_label =
         fmt::format("[{}] {} ({}/{})", scenario.name, a.label, i + 1, chosen.size());

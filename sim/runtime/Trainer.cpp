@@ -2,22 +2,16 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <sstream>
 #include <stdexcept>
-#include <vector>
 
-#include <fmt/format.h>
-#include <torch/cuda.h>
 #include <torch/torch.h>
 
 #include "algorithms/Algorithm.h"
 #include "models/FlatParameters.h"
 #include "models/Model.h"
 #include "sim/data/TrainingData.h"
-#include "sim/metrics/AtomicFile.h"
-#include "sim/metrics/Columns.h"
 #include "sim/net/Network.h"
+#include "sim/runtime/ComputeClock.h"
 #include "sim/runtime/Evaluator.h"
 #include "sim/runtime/LearningRate.h"
 #include "sim/runtime/Progress.h"
@@ -34,222 +28,194 @@ torch::Tensor compute_gradient(Model& model, FlatParameters& flat, const Batch& 
   return loss.detach();
 }
 
-// Modelled seconds of one gradient (a forward+backward over a worker's minibatch) and of one
-// top-k selection with error feedback, at speed 1: compute.model fixed or flops; else zero.
-struct ModelledCost {
-  double gradient_s = 0.0;
-  double topk_s = 0.0;
-};
-
-ModelledCost modelled_cost(const Scenario& scenario, const TrainingData& data, int64_t numel) {
-  const ComputeOptions& compute = scenario.compute;
-  ModelledCost cost;
-  if (compute.model == ComputeModelKind::kFixed) {
-    cost.gradient_s = compute.batch_time_s;
-    cost.topk_s = compute.topk_time_s;
-  } else if (compute.model == ComputeModelKind::kFlops) {
-    // A backward pass costs about twice a forward one.
-    const double forward = static_cast<double>(
-        forward_flops_per_sample(scenario.model, data.input_shape(), data.classes()));
-    cost.gradient_s = 3.0 * forward * static_cast<double>(scenario.data.batch_size) /
-                      compute.device_flops;
-    cost.topk_s = compute.topk_flops_per_element * static_cast<double>(numel) /
-                  compute.device_flops;
-  }
-  return cost;
+nlohmann::json traits_json(const AlgorithmTraits& t) {
+  return {{"lazy", t.lazy},
+          {"compresses", t.compresses},
+          {"error_feedback", t.error_feedback},
+          {"stores_vectors", t.stores_vectors}};
 }
 
 }  // namespace
 
-Trainer::Trainer(const Scenario& scenario, const AlgorithmOptions& algorithm, TrainingData& data,
+Trainer::Trainer(const Scenario& scenario, const AlgorithmConfig& algorithm, TrainingData& data,
                  Network& network, TrainerSettings settings)
     : scenario_(scenario),
-      algorithm_(algorithm),
+      config_(algorithm),
       data_(data),
       network_(network),
-      settings_(std::move(settings)) {
+      settings_(std::move(settings)),
+      schedule_(scenario.train, std::max<int64_t>(settings_.iterations_per_epoch, 1)) {
   if (settings_.iterations < 1 || settings_.iterations_per_epoch < 1) {
     throw std::logic_error("Trainer: iterations and iterations_per_epoch must be >= 1");
   }
 }
 
+Trainer::~Trainer() = default;
+
+// The paper's Algorithm 1: every worker computes its gradient(s) at theta^t and decides what to
+// upload; the network times the uploads; the server updates theta.
 RunSummary Trainer::run() {
   const auto host_start = std::chrono::steady_clock::now();
-  const torch::Device device = settings_.device;
-  const int workers = scenario_.workers;
-  const int64_t total_iterations = settings_.iterations;
-  const TrainOptions& train = scenario_.train;
-
-  // Identical initial weights and data order for every algorithm of the scenario.
-  torch::manual_seed(scenario_.seed);
-  data_.reset();
-  std::shared_ptr<Model> model = make_model(scenario_.model, data_.input_shape(), data_.classes());
-  std::shared_ptr<Model> scratch =
-      make_model(scenario_.model, data_.input_shape(), data_.classes());
-  model->to(device);
-  scratch->to(device);
-  model->train();
-  scratch->train();
-  FlatParameters flat(*model);
-  FlatParameters flat_hat(*scratch);
-
-  std::unique_ptr<Algorithm> algorithm =
-      make_algorithm(algorithm_, workers, flat.slices(), device);
-  const LearningRate schedule(train, settings_.iterations_per_epoch);
-
-  // A shortened run may evaluate on eval_samples evenly spaced test samples only (evenly
-  // spaced, so that a mixed test set such as MNIST + Fashion-MNIST keeps both parts).
-  const int64_t test_size = data_.test().images.size(0);
-  const int64_t evaluated = std::min(test_size, train.eval_samples.value_or(test_size));
-  torch::Tensor test_images = data_.test().images;
-  torch::Tensor test_labels = data_.test().labels;
-  if (evaluated < test_size) {
-    const torch::Tensor picked =
-        torch::arange(evaluated, torch::kLong).mul_(test_size).div_(evaluated, "floor");
-    test_images = test_images.index_select(0, picked);
-    test_labels = test_labels.index_select(0, picked);
-  }
-  test_images = test_images.to(device);
-  test_labels = test_labels.to(device);
-
-  RunSummary summary;
-  summary.algorithm = algorithm_.label;
-  summary.kind = to_string(algorithm_.kind);
-  summary.target_accuracy = train.target_accuracy;
-
-  RunRecorder recorder(settings_.out_dir, network_, workers);
+  set_up();
   Progress progress(settings_.progress_label, settings_.quiet);
   ProgressState state;
-  state.total = total_iterations;
-
-  std::vector<UploadRecord> uploads;
-  uploads.reserve(workers);
-  // Simulated compute time per worker and iteration (compute.model; none: all zero).
-  const ComputeOptions& compute = scenario_.compute;
-  const bool measured = compute.model == ComputeModelKind::kMeasured;
-  const ModelledCost cost = modelled_cost(scenario_, data_, flat.values().numel());
-  const double gradient_s = cost.gradient_s;
-  const double topk_s = cost.topk_s;
-  const bool sparse_every_step = algorithm_.kind == AlgorithmKind::kSparse;
-  const bool sparse_on_upload = algorithm_.kind == AlgorithmKind::kSasg;
-  using Clock = std::chrono::steady_clock;
-  // On a GPU the work is queued asynchronously: wait for it before reading the clock.
-  auto seconds_since = [](Clock::time_point start, const torch::Device& on) {
-    if (on.is_cuda()) torch::cuda::synchronize();
-    return std::chrono::duration<double>(Clock::now() - start).count();
-  };
-  std::vector<double> worker_seconds(static_cast<size_t>(workers), 0.0);
-  torch::Tensor loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
-  int64_t losses_in_window = 0;
-
-  for (int64_t t = 0; t < total_iterations; ++t) {
-    IterationContext ctx;
-    ctx.iteration = t;
-    ctx.lr = schedule.at(t);
-    ctx.threshold_lr = schedule.lagged(t);
-    ctx.theta = flat.values();
-    algorithm->begin_iteration(ctx);
-
-    uploads.clear();
-    std::fill(worker_seconds.begin(), worker_seconds.end(), 0.0);
-    for (int m = 0; m < workers; ++m) {
-      Clock::time_point start{};
-      Batch batch = data_.next_batch(m);
-      if (batch.images.device() != device) {
-        batch.images = batch.images.to(device);
-        batch.labels = batch.labels.to(device);
-      }
-      if (measured) {
-        if (device.is_cuda()) torch::cuda::synchronize();
-        start = Clock::now();
-      }
-      loss_sum += compute_gradient(*model, flat, batch);
-      ++losses_in_window;
-      double& worker_s = worker_seconds[static_cast<size_t>(m)];
-      worker_s += gradient_s;
-      torch::Tensor g_old;
-      if (algorithm->needs_old_gradient(m)) {
-        ++summary.aux_gradients;
-        ++summary.gradients;
-        flat_hat.view_values_of(algorithm->theta_hat(m));  // no copy: a view of theta_hat_m
-        compute_gradient(*scratch, flat_hat, batch);
-        g_old = flat_hat.grads();
-        worker_s += gradient_s;
-      }
-      algorithm->stage_worker(m, flat.grads(), g_old);
-      // measured: the gradients and the algorithm's own work (rule, top-k), as timed here.
-      if (measured) worker_s = seconds_since(start, device);
-    }
-    // Decisions deferred by stage_worker (LASG and SASG on a GPU: one host transfer for all
-    // workers); measured: their time is shared equally among the workers.
-    const Clock::time_point decide_start = Clock::now();
-    const std::vector<WorkerOutcome>& outcomes = algorithm->decide_workers();
-    const double decide_s = measured ? seconds_since(decide_start, device) / workers : 0.0;
-    double iteration_compute_s = 0.0;
-    for (int m = 0; m < workers; ++m) {
-      const WorkerOutcome& outcome = outcomes[static_cast<size_t>(m)];
-      double worker_s = worker_seconds[static_cast<size_t>(m)] + decide_s;
-      if (!measured && (sparse_every_step || (sparse_on_upload && outcome.uploaded))) {
-        worker_s += topk_s;
-      }
-      iteration_compute_s = std::max(iteration_compute_s, worker_s / compute.speed_of(m));
-      if (outcome.uploaded) {
-        uploads.push_back(UploadRecord{m, outcome.values, outcome.payload_bytes, outcome.forced});
-      }
-    }
-    summary.gradients += workers;
-    // The synchronous server hears every worker's decision (upload or skip) before the
-    // communication: the iteration's compute time is the slowest worker's.
-    recorder.record_iteration(t, uploads, iteration_compute_s);
-
-    {
-      torch::NoGradGuard no_grad;
-      torch::Tensor theta = flat.values();
-      algorithm->server_step(theta);
-    }
-    summary.max_server_memory_bytes =
-        std::max(summary.max_server_memory_bytes, algorithm->server_memory_bytes());
-
-    const bool last = t + 1 == total_iterations;
-    if ((t + 1) % train.eval_every == 0 || last) {
-      const EvalResult eval = evaluate(*model, test_images, test_labels, train.eval_batch_size);
-      const double train_loss =
-          losses_in_window > 0 ? loss_sum.item<double>() / static_cast<double>(losses_in_window)
-                               : 0.0;
-      loss_sum.zero_();
-      losses_in_window = 0;
-      const double epoch = static_cast<double>(t + 1) /
-                           static_cast<double>(settings_.iterations_per_epoch);
-      EvaluationRecord row;
-      row.iteration = t + 1;
-      row.epoch = format_number(epoch);
-      row.lr = format_number(ctx.lr);
-      row.server_memory_bytes = std::to_string(algorithm->server_memory_bytes());
-      row.train_loss = format_number(train_loss);
-      row.test_loss = format_number(eval.loss);
-      row.test_acc = format_number(eval.top1_pct);
-      row.test_top5_acc = format_number(eval.top5_pct);
-      const double tracked = train.target_top5 ? eval.top5_pct : eval.top1_pct;
-      recorder.record_evaluation(
-          row, train.target_accuracy.has_value() && tracked >= *train.target_accuracy);
-
-      summary.final_test_acc = eval.top1_pct;
-      summary.final_test_top5_acc = eval.top5_pct;
-      summary.final_test_loss = eval.loss;
-      state.test_acc = eval.top1_pct;
-    }
+  state.total = settings_.iterations;
+  for (int64_t t = 0; t < settings_.iterations; ++t) {
+    algorithm_->begin_iteration(context_at(t));
+    clock_->begin_iteration();
+    for (int m = 0; m < scenario_.workers; ++m) compute_worker(m);
+    record_uploads(t);
+    server_step();
+    if (evaluation_due(t)) state.test_acc = evaluate_and_record(t);
     state.iteration = t + 1;
-    state.rounds = recorder.counters().rounds;
-    state.comm_time_s = recorder.counters().comm_time_s;
+    state.rounds = recorder_->counters().rounds;
+    state.comm_time_s = recorder_->counters().comm_time_s;
     progress.update(state);
   }
   progress.finish(state);
-
-  summary.server_memory_bytes = algorithm->server_memory_bytes();
-  recorder.finish(summary);
-  summary.host_seconds =
+  summary_.server_memory_bytes = algorithm_->server_memory().total_bytes();
+  summary_.server_memory_value_bytes = algorithm_->server_memory().value_bytes;
+  recorder_->finish(summary_);
+  summary_.host_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
-  return summary;
+  return summary_;
+}
+
+void Trainer::set_up() {
+  // Identical initial weights and data order for every algorithm of the scenario.
+  torch::manual_seed(scenario_.seed);
+  data_.reset();
+  model_ = make_model(scenario_.model, data_.input_shape(), data_.classes());
+  scratch_ = make_model(scenario_.model, data_.input_shape(), data_.classes());
+  for (Model* m : {model_.get(), scratch_.get()}) {
+    m->to(settings_.device);
+    m->train();
+  }
+  flat_ = std::make_unique<FlatParameters>(*model_);
+  flat_hat_ = std::make_unique<FlatParameters>(*scratch_);
+  algorithm_ = make_algorithm(config_, {scenario_.workers, flat_->slices(), settings_.device});
+  clock_ = std::make_unique<ComputeClock>(scenario_, data_, flat_->values().numel(),
+                                          settings_.device);
+  recorder_ = std::make_unique<RunRecorder>(settings_.out_dir, network_, scenario_.workers);
+  select_test_set();
+  loss_sum_ = torch::zeros(
+      {}, torch::TensorOptions().dtype(torch::kFloat64).device(settings_.device));
+  losses_in_window_ = 0;
+  summary_ = RunSummary{};
+  summary_.algorithm = config_.label;
+  summary_.kind = config_.name();
+  summary_.traits = traits_json(config_.type->traits());
+  summary_.target_accuracy = scenario_.train.target_accuracy;
+}
+
+// A shortened run may evaluate on eval_samples test samples only, evenly spaced so that a mixed
+// test set such as MNIST + Fashion-MNIST keeps both parts.
+void Trainer::select_test_set() {
+  const int64_t test_size = data_.test().images.size(0);
+  const int64_t evaluated = std::min(test_size, scenario_.train.eval_samples.value_or(test_size));
+  test_images_ = data_.test().images;
+  test_labels_ = data_.test().labels;
+  if (evaluated < test_size) {
+    const torch::Tensor picked =
+        torch::arange(evaluated, torch::kLong).mul_(test_size).div_(evaluated, "floor");
+    test_images_ = test_images_.index_select(0, picked);
+    test_labels_ = test_labels_.index_select(0, picked);
+  }
+  test_images_ = test_images_.to(settings_.device);
+  test_labels_ = test_labels_.to(settings_.device);
+}
+
+IterationContext Trainer::context_at(int64_t t) const {
+  IterationContext ctx;
+  ctx.iteration = t;
+  ctx.lr = schedule_.at(t);
+  ctx.threshold_lr = schedule_.lagged(t);
+  ctx.theta = flat_->values();
+  return ctx;
+}
+
+// Worker m: its minibatch, g_m(theta^t), and g_m(point) where the algorithm asks for it (the
+// lazy rule's theta_hat_m), then the worker rule.
+void Trainer::compute_worker(int m) {
+  Batch batch = data_.next_batch(m);
+  if (batch.images.device() != settings_.device) {
+    batch.images = batch.images.to(settings_.device);
+    batch.labels = batch.labels.to(settings_.device);
+  }
+  clock_->begin_worker(m);
+  loss_sum_ += compute_gradient(*model_, *flat_, batch);
+  ++losses_in_window_;
+  ++summary_.gradients;
+  clock_->gradient(m);
+  torch::Tensor g_old;
+  if (const torch::Tensor* point = algorithm_->auxiliary_point(m)) {
+    ++summary_.aux_gradients;
+    ++summary_.gradients;
+    flat_hat_->view_values_of(*point);  // no copy: the scratch model reads the point in place
+    compute_gradient(*scratch_, *flat_hat_, batch);
+    g_old = flat_hat_->grads();
+    clock_->gradient(m);
+  }
+  algorithm_->stage_worker(m, flat_->grads(), g_old);
+  clock_->end_worker(m);
+}
+
+// The synchronous server hears every worker's decision (upload or skip) before the
+// communication: the iteration's compute time is the slowest worker's.
+void Trainer::record_uploads(int64_t t) {
+  clock_->begin_decisions();
+  const std::vector<WorkerOutcome>& outcomes = algorithm_->decide_workers();
+  clock_->end_decisions();
+  std::vector<UploadRecord> uploads;
+  for (int m = 0; m < scenario_.workers; ++m) {
+    const WorkerOutcome& o = outcomes[static_cast<size_t>(m)];
+    if (o.uploaded) uploads.push_back(UploadRecord{m, o.values, o.payload_bytes, o.forced});
+  }
+  recorder_->record_iteration(t, uploads, clock_->iteration_seconds(outcomes));
+}
+
+void Trainer::server_step() {
+  {
+    torch::NoGradGuard no_grad;
+    torch::Tensor theta = flat_->values();
+    algorithm_->server_step(theta);
+  }
+  const ServerMemory memory = algorithm_->server_memory();
+  summary_.max_server_memory_bytes =
+      std::max(summary_.max_server_memory_bytes, memory.total_bytes());
+  summary_.max_server_memory_value_bytes =
+      std::max(summary_.max_server_memory_value_bytes, memory.value_bytes);
+}
+
+bool Trainer::evaluation_due(int64_t t) const {
+  return (t + 1) % scenario_.train.eval_every == 0 || t + 1 == settings_.iterations;
+}
+
+double Trainer::evaluate_and_record(int64_t t) {
+  const TrainOptions& train = scenario_.train;
+  const EvalResult eval = evaluate(*model_, test_images_, test_labels_, train.eval_batch_size);
+  const double train_loss =
+      losses_in_window_ > 0 ? loss_sum_.item<double>() / static_cast<double>(losses_in_window_)
+                            : 0.0;
+  loss_sum_.zero_();
+  losses_in_window_ = 0;
+  EvaluationRecord row;
+  row.iteration = t + 1;
+  row.epoch = format_number(static_cast<double>(t + 1) /
+                            static_cast<double>(settings_.iterations_per_epoch));
+  row.lr = format_number(schedule_.at(t));
+  row.server_memory_bytes = std::to_string(algorithm_->server_memory().total_bytes());
+  row.train_loss = format_number(train_loss);
+  row.test_loss = format_number(eval.loss);
+  row.test_acc = format_number(eval.top1_pct);
+  row.test_top5_acc = format_number(eval.top5_pct);
+  const double tracked = train.target_top5 ? eval.top5_pct : eval.top1_pct;
+  recorder_->record_evaluation(
+      row, train.target_accuracy.has_value() && reaches_target(tracked, *train.target_accuracy));
+  summary_.final_test_acc = eval.top1_pct;
+  summary_.final_test_top5_acc = eval.top5_pct;
+  summary_.final_test_loss = eval.loss;
+  return eval.top1_pct;
 }
 
 }  // namespace sasgsim

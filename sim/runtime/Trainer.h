@@ -5,19 +5,25 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
+#include <memory>
 #include <string>
+#include <vector>
 
-#include <nlohmann/json.hpp>
 #include <torch/types.h>
 
+#include "sim/runtime/LearningRate.h"
 #include "sim/runtime/RunRecorder.h"
 #include "sim/scenario/Scenario.h"
 
 namespace sasgsim {
 
+class Algorithm;
+class ComputeClock;
+class FlatParameters;
+class Model;
 class Network;
 class TrainingData;
+struct IterationContext;
 
 struct TrainerSettings {
   torch::Device device = torch::kCPU;
@@ -30,17 +36,43 @@ struct TrainerSettings {
 
 class Trainer {
  public:
-  Trainer(const Scenario& scenario, const AlgorithmOptions& algorithm, TrainingData& data,
+  Trainer(const Scenario& scenario, const AlgorithmConfig& algorithm, TrainingData& data,
           Network& network, TrainerSettings settings);
+  ~Trainer();
   // Trains from freshly seeded initial weights; identical data order for every algorithm.
   RunSummary run();
 
  private:
+  void set_up();
+  void select_test_set();
+  IterationContext context_at(int64_t t) const;
+  void compute_worker(int worker);
+  void record_uploads(int64_t t);
+  void server_step();
+  bool evaluation_due(int64_t t) const;
+  // Evaluates on the test set and writes a metrics.csv row; returns the top-1 accuracy.
+  double evaluate_and_record(int64_t t);
+
   const Scenario& scenario_;
-  const AlgorithmOptions& algorithm_;
+  const AlgorithmConfig& config_;
   TrainingData& data_;
   Network& network_;
   TrainerSettings settings_;
+  LearningRate schedule_;
+
+  // Built by set_up(), for one run.
+  std::shared_ptr<Model> model_;    // theta^t, shared by every worker's forward/backward
+  std::shared_ptr<Model> scratch_;  // a view of theta_hat_m for auxiliary gradients
+  std::unique_ptr<FlatParameters> flat_;
+  std::unique_ptr<FlatParameters> flat_hat_;
+  std::unique_ptr<Algorithm> algorithm_;
+  std::unique_ptr<ComputeClock> clock_;
+  std::unique_ptr<RunRecorder> recorder_;
+  torch::Tensor test_images_;
+  torch::Tensor test_labels_;
+  torch::Tensor loss_sum_;          // minibatch losses since the last evaluation (on the device)
+  int64_t losses_in_window_ = 0;
+  RunSummary summary_;
 };
 
 }  // namespace sasgsim

@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "sim/scenario/Errors.h"
+#include "sim/scenario/ScenarioSchema.h"
 
 namespace sasgsim {
 namespace {
@@ -67,13 +68,64 @@ const char* type_name(const json& v) {
   }
 }
 
-// The shorthand forms of the scenario schema, expanded when a path goes through them.
-void expand_shorthand(json& node, const std::vector<std::string>& segments, size_t depth) {
-  if (!node.is_string()) return;
-  if (depth == 2 && segments[0] == "algorithms" && is_index(segments[1])) {
-    node = json{{"name", node.get<std::string>()}};
-  } else if (depth == 2 && segments[0] == "train" && segments[1] == "lr_schedule") {
-    node = json{{"type", node.get<std::string>()}};
+// Where a node of the document sits in the scenario schema: the key it is the value of, or an
+// element (entry) of; null where the path leaves the schema (unknown keys are the parser's to
+// report).
+struct SchemaPosition {
+  const KeyInfo* key = nullptr;
+  bool element = false;
+
+  bool container() const {
+    return key != nullptr && !key->children.empty() && !key->children.front().suffix.empty();
+  }
+  // The section holding the keys of `node`, an object at this position.
+  const SectionInfo* section(const json& node, bool root) const {
+    if (root) return &scenario_section();
+    if (key == nullptr || key->children.empty()) return nullptr;
+    if (container() && !element) return nullptr;
+    if (!element) return key->children.front().section;
+    for (const ChildSection& c : key->children) {
+      if (c.variant.empty() || (node.is_object() && node.value("name", json()) == c.variant)) {
+        return c.section;
+      }
+    }
+    return key->children.front().section;
+  }
+  // A string in place of the object it is short for ("step", "sasg") is expanded.
+  void expand_shorthand(json& node) const {
+    if (key == nullptr || key->shorthand.empty() || !node.is_string()) return;
+    if (container() == element) node = json{{key->shorthand, node.get<std::string>()}};
+  }
+  SchemaPosition next(const json& node, bool root, const std::string& segment) const {
+    if (container() && !element) return {key, true};
+    const SectionInfo* s = section(node, root);
+    return {s == nullptr ? nullptr : s->find(segment), false};
+  }
+};
+
+// Sets (or, for null, removes) a key of an object. Setting a key drops the keys that give the
+// same setting another way (iterations / epochs).
+void assign_key(json& object, const std::string& segment, const json& value,
+                const SchemaPosition& at, bool root) {
+  if (value.is_null()) {
+    object.erase(segment);
+    return;
+  }
+  const SectionInfo* s = at.section(object, root);
+  if (const KeyInfo* key = s == nullptr ? nullptr : s->find(segment)) {
+    for (const std::string& other : key->replaces) object.erase(other);
+  }
+  object[segment] = value;
+}
+
+// Sets (or, for null, removes) an element of an array; index == size appends.
+void assign_element(json& array, size_t index, const json& value) {
+  if (value.is_null()) {
+    if (index < array.size()) array.erase(index);
+  } else if (index == array.size()) {
+    array.push_back(value);
+  } else {
+    array[index] = value;
   }
 }
 
@@ -94,22 +146,17 @@ void apply_override(json& doc, const std::string& assignment) {
 
   if (doc.is_null()) doc = json::object();
   json* node = &doc;
+  SchemaPosition at;
   for (size_t depth = 0; depth < segments.size(); ++depth) {
     const std::string& segment = segments[depth];
     const bool last = depth + 1 == segments.size();
     const std::string here = depth == 0 ? "the scenario" : "\"" + join(segments, depth) + "\"";
-    expand_shorthand(*node, segments, depth);
+    at.expand_shorthand(*node);
     if (node->is_null()) *node = json::object();
 
     if (node->is_object()) {
-      if (last) {
-        if (value.is_null()) {
-          node->erase(segment);
-        } else {
-          (*node)[segment] = value;
-        }
-        return;
-      }
+      if (last) return assign_key(*node, segment, value, at, depth == 0);
+      at = at.next(*node, depth == 0, segment);
       node = &(*node)[segment];
     } else if (node->is_array()) {
       if (!is_index(segment)) {
@@ -123,17 +170,9 @@ void apply_override(json& doc, const std::string& assignment) {
                          here + " has " + std::to_string(node->size()) + " element" +
                          (node->size() == 1 ? "" : "s") + " (an index equal to the length appends)");
       }
-      if (last) {
-        if (value.is_null()) {
-          if (index < node->size()) node->erase(index);
-        } else if (index == node->size()) {
-          node->push_back(value);
-        } else {
-          (*node)[index] = value;
-        }
-        return;
-      }
+      if (last) return assign_element(*node, index, value);
       if (index == node->size()) node->push_back(nullptr);
+      at = at.next(*node, false, segment);
       node = &(*node)[index];
     } else {
       throw UsageError("--set \"" + assignment + "\": cannot set \"" + key + "\": " + here +

@@ -1,47 +1,86 @@
-// The parsed, validated scenario: plain immutable structs built once from a JSON file.
-// Every field has its unit in its name or comment and the default that the parser applies.
+// The parsed, validated scenario: plain structs built once from a JSON file. Every field's
+// default is its initializer here; its key, range, unit and meaning are declared once in the
+// scenario schema (ScenarioSchema.h), which parses, writes and documents it.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "sim/scenario/AlgorithmType.h"
+#include "sim/scenario/DatasetCatalog.h"
+#include "sim/scenario/EnumNames.h"
+
 namespace sasgsim {
 
 enum class DeviceKind { kAuto, kCpu, kCuda };
-enum class DatasetKind { kMnist, kFashionMnist, kCifar10, kCifar100, kSynthetic };
 enum class PartitionKind { kIid, kByDataset, kDirichlet };
 enum class ModelKind { kFc512, kResnet18, kCnn };
-enum class AlgorithmKind { kSgd, kSparse, kLasg, kSasg };
-enum class NetworkBackendKind { kAnalytic, kNs3 };
-// ns3 backend: one continuous simulation of every iteration, or each distinct upload pattern
-// simulated once in a warmed-up network and reused.
+enum class NetworkBackendKind { kNs3, kAnalytic };
+// ns3 backend: each distinct upload pattern simulated once in a warmed-up network and reused,
+// or one continuous simulation of every iteration.
 enum class FidelityKind { kMemo, kExact };
 // Workers linked straight to the server, or through one switch and a server access link.
 enum class TopologyKind { kDirect, kSwitch };
 enum class ScheduleKind { kSequential, kConcurrent };
 enum class LrScheduleKind { kConstant, kStep };
-// Which learning rate enters the LASG/SASG threshold constant c = c_factor * lr * M^2.
-enum class ThresholdLrKind { kCurrent, kLagged };
-enum class TopkScope { kPerTensor, kGlobal };
+enum class ComputeModelKind { kNone, kFixed, kMeasured, kFlops };
 
-// Names as they appear in scenario files ("fashion-mnist", "sasg", ...).
-const char* to_string(DeviceKind v);
-const char* to_string(DatasetKind v);
-const char* to_string(PartitionKind v);
-const char* to_string(ModelKind v);
-const char* to_string(AlgorithmKind v);
-const char* to_string(NetworkBackendKind v);
-const char* to_string(ScheduleKind v);
-const char* to_string(FidelityKind v);
-const char* to_string(TopologyKind v);
-const char* to_string(LrScheduleKind v);
-const char* to_string(ThresholdLrKind v);
-const char* to_string(TopkScope v);
+template <>
+struct EnumNames<DeviceKind> {
+  static constexpr std::pair<DeviceKind, const char*> kNames[] = {
+      {DeviceKind::kAuto, "auto"}, {DeviceKind::kCpu, "cpu"}, {DeviceKind::kCuda, "cuda"}};
+};
+template <>
+struct EnumNames<PartitionKind> {
+  static constexpr std::pair<PartitionKind, const char*> kNames[] = {
+      {PartitionKind::kIid, "iid"},
+      {PartitionKind::kByDataset, "by_dataset"},
+      {PartitionKind::kDirichlet, "dirichlet"}};
+};
+template <>
+struct EnumNames<ModelKind> {
+  static constexpr std::pair<ModelKind, const char*> kNames[] = {
+      {ModelKind::kFc512, "fc512"}, {ModelKind::kResnet18, "resnet18"}, {ModelKind::kCnn, "cnn"}};
+};
+template <>
+struct EnumNames<NetworkBackendKind> {
+  static constexpr std::pair<NetworkBackendKind, const char*> kNames[] = {
+      {NetworkBackendKind::kNs3, "ns3"}, {NetworkBackendKind::kAnalytic, "analytic"}};
+};
+template <>
+struct EnumNames<FidelityKind> {
+  static constexpr std::pair<FidelityKind, const char*> kNames[] = {
+      {FidelityKind::kMemo, "memo"}, {FidelityKind::kExact, "exact"}};
+};
+template <>
+struct EnumNames<TopologyKind> {
+  static constexpr std::pair<TopologyKind, const char*> kNames[] = {
+      {TopologyKind::kDirect, "direct"}, {TopologyKind::kSwitch, "switch"}};
+};
+template <>
+struct EnumNames<ScheduleKind> {
+  static constexpr std::pair<ScheduleKind, const char*> kNames[] = {
+      {ScheduleKind::kSequential, "sequential"}, {ScheduleKind::kConcurrent, "concurrent"}};
+};
+template <>
+struct EnumNames<LrScheduleKind> {
+  static constexpr std::pair<LrScheduleKind, const char*> kNames[] = {
+      {LrScheduleKind::kConstant, "constant"}, {LrScheduleKind::kStep, "step"}};
+};
+template <>
+struct EnumNames<ComputeModelKind> {
+  static constexpr std::pair<ComputeModelKind, const char*> kNames[] = {
+      {ComputeModelKind::kNone, "none"},
+      {ComputeModelKind::kFixed, "fixed"},
+      {ComputeModelKind::kMeasured, "measured"},
+      {ComputeModelKind::kFlops, "flops"}};
+};
 
 struct SyntheticOptions {
   int64_t train_size = 2000;             // training samples
@@ -53,10 +92,9 @@ struct SyntheticOptions {
 
 struct DatasetSource {
   DatasetKind kind = DatasetKind::kMnist;
-  // Directory holding the dataset files, resolved to an absolute path by the parser.
-  // Default: data/mnist, /usr/share/datasets/fashion-mnist, data/cifar10, data/cifar100.
+  // Directory holding the dataset files, absolute; default: the catalog's default_path.
   std::string path;
-  // Per-channel normalization; defaults are the dataset's usual statistics.
+  // Per-channel normalization; defaults are the catalog's statistics (synthetic: 0 and 1).
   std::vector<double> mean;
   std::vector<double> std;
   SyntheticOptions synthetic;            // used when kind == kSynthetic
@@ -91,24 +129,13 @@ struct TrainOptions {
   double lr = 0.005;                     // learning rate alpha
   LrSchedule lr_schedule;
   int64_t eval_every = 100;              // iterations between test-set evaluations
-  std::optional<double> target_accuracy; // percent, top-1 (or top-5 with target_top5)
+  // Percent, top-1 (or top-5 with target_top5): the target is reached by the first evaluation
+  // whose accuracy is strictly above it.
+  std::optional<double> target_accuracy;
   bool target_top5 = false;              // compare target_accuracy with top-5 accuracy
   int64_t eval_batch_size = 1000;        // samples per forward pass during evaluation
   // Evaluate on the first N test samples only (a shortened run, e.g. in tests); none: all.
   std::optional<int64_t> eval_samples;
-};
-
-struct AlgorithmOptions {
-  AlgorithmKind kind = AlgorithmKind::kSgd;
-  std::string label;            // output directory name; default: the algorithm name
-  double density = 0.01;        // h: fraction of entries kept by top-k (sparse, sasg)
-  TopkScope topk_scope = TopkScope::kPerTensor;
-  int64_t max_delay = 10;       // D: history length / max delay (lasg, sasg)
-  double kappa = 1.0;           // threshold scale (lasg, sasg)
-  double c_factor = 2.0;        // c = c_factor * lr * M^2 (lasg, sasg)
-  ThresholdLrKind threshold_lr = ThresholdLrKind::kCurrent;
-  // Alternative paper form: thr = sum_d xi_d ||dtheta_d||^2 / (lr^2 M^2); D-1 values when set.
-  std::vector<double> xi;
 };
 
 struct LinkOptions {
@@ -129,8 +156,8 @@ struct TransportOptions {
 struct NetworkOptions {
   NetworkBackendKind backend = NetworkBackendKind::kNs3;
   FidelityKind fidelity = FidelityKind::kMemo;  // ns3 only
-  ScheduleKind schedule = ScheduleKind::kSequential;
   LinkOptions link;                      // every worker's link unless overridden
+  ScheduleKind schedule = ScheduleKind::kSequential;
   std::map<int, LinkOptions> per_worker; // worker index -> its link
   TopologyKind topology = TopologyKind::kDirect;
   // switch topology: the link between the switch and the server, shared by all workers.
@@ -151,12 +178,9 @@ struct NetworkOptions {
   }
 };
 
-enum class ComputeModelKind { kNone, kFixed, kMeasured, kFlops };
-const char* to_string(ComputeModelKind v);
-
 // How long the workers' computation takes in simulated time (simulated wall clock =
-// compute + communication). Per iteration every worker computes its gradient, plus the
-// auxiliary gradient (lasg, sasg) and the top-k selection (sparse, sasg) when it needs them.
+// compute + communication). Per iteration every worker computes what its algorithm asks for:
+// its gradient, an auxiliary gradient (lasg, sasg), a top-k selection (sparse, sasg).
 struct ComputeOptions {
   // none: no compute time (the paper's view); fixed: the times below; measured: timed on this
   // machine; flops: model FLOPs / device_flops.
@@ -185,7 +209,7 @@ struct Scenario {
   DataOptions data;
   ModelKind model = ModelKind::kFc512;
   TrainOptions train;
-  std::vector<AlgorithmOptions> algorithms;
+  std::vector<AlgorithmConfig> algorithms;
   NetworkOptions network;
   ComputeOptions compute;
   // "sweep": scenario keys (dotted paths, as for --set) and the values `sasgsim sweep` gives

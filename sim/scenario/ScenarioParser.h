@@ -1,6 +1,8 @@
-// Turns a scenario JSON document into a validated Scenario. Every problem in the document is
-// collected (with its JSON path, what was expected and what was found) and reported at once in
-// one ScenarioError; values out of range are rejected, never clamped.
+// Turns a scenario JSON document into a validated Scenario, by the declarations of the scenario
+// schema (ScenarioSchema.h). Every problem in the document is collected (with its JSON path,
+// what was expected and what was found) and reported at once in one ScenarioError; values out
+// of range are rejected, never clamped. Dataset files are checked where data is loaded
+// (sim/data/DatasetFiles.h), not here.
 #pragma once
 
 #include <string>
@@ -14,28 +16,19 @@
 
 namespace sasgsim {
 
-struct ParseOptions {
-  // Check that the dataset files exist (data.path, data.second.path); default on. Off: only
-  // the document itself is validated, e.g. to inspect a scenario on a machine without data.
-  bool check_data_files = true;
-};
-
 // Validates `doc` and returns the scenario; Scenario::resolved holds the document with every
 // default filled in (canonical unit strings, absolute paths). `source` names the document in
 // the error (a file name). Relative data paths are resolved against the current directory.
 // Throws ScenarioError listing every problem.
-Scenario parse_scenario(const nlohmann::json& doc, const std::string& source,
-                        const ParseOptions& options = {});
+Scenario parse_scenario(const nlohmann::json& doc, const std::string& source);
 
 // Reads `file`, applies the --set overrides in order, then validates.
 // Throws ScenarioError (unreadable file, invalid JSON with line and column, duplicate keys,
 // invalid scenario) or UsageError (a malformed override).
-Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides,
-                       const ParseOptions& options = {});
+Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides);
 
 // The resolved JSON form of a validated scenario (what Scenario::resolved holds): every key
-// with its value, algorithms as objects with only the keys that apply to their kind.
-// parse_scenario(scenario_to_json(s)) gives back s.
+// that applies, with its value. parse_scenario(scenario_to_json(s)) gives back s.
 nlohmann::json scenario_to_json(const Scenario& scenario);
 
 }  // namespace sasgsim

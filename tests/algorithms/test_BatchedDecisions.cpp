@@ -39,11 +39,10 @@ struct Problem {
 };
 
 template <class Alg>
-void expect_batched_equals_worker_by_worker(AlgorithmKind kind) {
-  AlgorithmOptions o;
-  o.kind = kind;
-  o.density = 0.1;
-  o.max_delay = 3;
+void expect_batched_equals_worker_by_worker() {
+  typename Alg::Options o;
+  o.rule.max_delay = 3;
+  if constexpr (std::is_same_v<Alg, Sasg>) o.topk.density = 0.1;
   const int64_t n = 50;
   Alg plain(o, kWorkers, kSlices, torch::kCPU);
   Alg batched(o, kWorkers, kSlices, torch::kCPU);
@@ -62,8 +61,8 @@ void expect_batched_equals_worker_by_worker(AlgorithmKind kind) {
       const torch::Tensor noise = 0.05 * torch::randn({n});
       const torch::Tensor g_new = problem.gradient(m, theta_plain, noise);
       torch::Tensor g_old;
-      ASSERT_EQ(plain.needs_old_gradient(m), batched.needs_old_gradient(m));
-      if (plain.needs_old_gradient(m)) {
+      ASSERT_EQ(plain.auxiliary_point(m) != nullptr, batched.auxiliary_point(m) != nullptr);
+      if (plain.auxiliary_point(m) != nullptr) {
         ASSERT_TRUE(same(plain.theta_hat(m), batched.theta_hat(m))) << "t=" << t << " m=" << m;
         g_old = problem.gradient(m, plain.theta_hat(m), noise);
       }
@@ -86,12 +85,12 @@ void expect_batched_equals_worker_by_worker(AlgorithmKind kind) {
       EXPECT_EQ(g.payload_bytes, e.payload_bytes);
       EXPECT_EQ(g.lhs, e.lhs) << "t=" << t << " m=" << m;
       EXPECT_EQ(g.threshold, e.threshold) << "t=" << t << " m=" << m;
-      if (t >= o.max_delay) (e.uploaded ? uploads_after_warm_up : skips) += 1;
+      if (t >= o.rule.max_delay) (e.uploaded ? uploads_after_warm_up : skips) += 1;
     }
     plain.server_step(theta_plain);
     batched.server_step(theta_batched);
     ASSERT_TRUE(same(theta_batched, theta_plain)) << "t=" << t;
-    EXPECT_EQ(batched.server_memory_bytes(), plain.server_memory_bytes());
+    EXPECT_EQ(batched.server_memory().total_bytes(), plain.server_memory().total_bytes());
   }
   // The comparison covers both branches of the rule.
   EXPECT_GT(skips, 0);
@@ -99,17 +98,16 @@ void expect_batched_equals_worker_by_worker(AlgorithmKind kind) {
 }
 
 TEST(BatchedDecisions, LasgMatchesWorkerByWorker) {
-  expect_batched_equals_worker_by_worker<Lasg>(AlgorithmKind::kLasg);
+  expect_batched_equals_worker_by_worker<Lasg>();
 }
 
 TEST(BatchedDecisions, SasgMatchesWorkerByWorker) {
-  expect_batched_equals_worker_by_worker<Sasg>(AlgorithmKind::kSasg);
+  expect_batched_equals_worker_by_worker<Sasg>();
 }
 
 TEST(BatchedDecisions, ServerStepBeforeDecideWorkersIsRejected) {
-  AlgorithmOptions o;
-  o.kind = AlgorithmKind::kLasg;
-  o.max_delay = 1;
+  LasgOptions o;
+  o.rule.max_delay = 1;
   Lasg lasg(o, 1, {{"w", 0, 2}}, torch::kCPU);
   lasg.set_batched_decisions(true);
   torch::Tensor theta = torch::zeros({2});

@@ -16,10 +16,9 @@ using test::vec;
 
 const std::vector<TensorSlice> kSlices{{"w", 0, 2}};  // n = 2
 
-AlgorithmOptions lasg_options(int64_t max_delay) {
-  AlgorithmOptions o;
-  o.kind = AlgorithmKind::kLasg;
-  o.max_delay = max_delay;
+LasgOptions lasg_options(int64_t max_delay) {
+  LasgOptions o;
+  o.rule.max_delay = max_delay;
   return o;  // kappa = 1, c_factor = 2, current lr
 }
 
@@ -44,17 +43,17 @@ torch::Tensor warm_up(Lasg& lasg) {
 
 TEST(Lasg, WarmUpUploadsEverythingAndLeavesTauAtZero) {
   Lasg lasg(lasg_options(3), 2, kSlices, torch::kCPU);
-  EXPECT_EQ(lasg.server_memory_bytes(), 0);
+  EXPECT_EQ(lasg.server_memory().total_bytes(), 0);
   EXPECT_THROW(lasg.theta_hat(0), std::logic_error);  // nothing uploaded yet
   torch::Tensor theta = vec({1, 1});
   for (int64_t t = 0; t < 3; ++t) {
     const torch::Tensor theta_t = theta.clone();
     lasg.begin_iteration(context(t, 0.5, theta));
-    EXPECT_FALSE(lasg.needs_old_gradient(0));
-    EXPECT_FALSE(lasg.needs_old_gradient(1));
+    EXPECT_FALSE((lasg.auxiliary_point(0) != nullptr));
+    EXPECT_FALSE((lasg.auxiliary_point(1) != nullptr));
     const WorkerOutcome w0 = lasg.worker_step(0, vec({2, 2}), torch::Tensor());
     if (t == 0) {
-      EXPECT_EQ(lasg.server_memory_bytes(), 4 * 2);  // only worker 0 stored so far
+      EXPECT_EQ(lasg.server_memory().total_bytes(), 4 * 2);  // only worker 0 stored so far
     }
     const WorkerOutcome w1 = lasg.worker_step(1, vec({0, 2}), torch::Tensor());
     for (const WorkerOutcome& w : {w0, w1}) {
@@ -70,13 +69,13 @@ TEST(Lasg, WarmUpUploadsEverythingAndLeavesTauAtZero) {
     EXPECT_EQ(lasg.tau(1), 0);
     EXPECT_TRUE(same(lasg.theta_hat(0), theta_t));
     EXPECT_TRUE(same(lasg.theta_hat(1), theta_t));
-    EXPECT_EQ(lasg.server_memory_bytes(), 2 * 4 * 2);  // M * 4n
+    EXPECT_EQ(lasg.server_memory().total_bytes(), 2 * 4 * 2);  // M * 4n
   }
   // Each iteration subtracts 0.5 * (2, 2) + 0.5 * (0, 2) = (1, 2).
   EXPECT_TRUE(same(theta, vec({-2, -5})));
   lasg.begin_iteration(context(3, 0.5, theta));
-  EXPECT_TRUE(lasg.needs_old_gradient(0));
-  EXPECT_TRUE(lasg.needs_old_gradient(1));
+  EXPECT_TRUE((lasg.auxiliary_point(0) != nullptr));
+  EXPECT_TRUE((lasg.auxiliary_point(1) != nullptr));
 }
 
 TEST(Lasg, ThresholdFromTheLastDMinusOneStepsAndEqualitySkips) {
@@ -111,7 +110,7 @@ TEST(Lasg, ThresholdFromTheLastDMinusOneStepsAndEqualitySkips) {
   // theta^4 = theta^3 - ((1.5, 0) + (0, 2)) = (-5.5, -6); ||step||^2 = 2.25 + 4 = 6.25.
   lasg.server_step(theta);
   EXPECT_TRUE(same(theta, vec({-5.5, -6})));
-  EXPECT_EQ(lasg.server_memory_bytes(), 2 * 4 * 2);
+  EXPECT_EQ(lasg.server_memory().total_bytes(), 2 * 4 * 2);
 
   // t = 4: thr = (6.25 + 8) / 4 = 3.5625.
   lasg.begin_iteration(context(4, 0.5, theta));
@@ -122,8 +121,8 @@ TEST(Lasg, ThresholdFromTheLastDMinusOneStepsAndEqualitySkips) {
 }
 
 TEST(Lasg, KappaAndCFactorScaleTheThreshold) {
-  AlgorithmOptions o = lasg_options(3);
-  o.kappa = 1.25;
+  LasgOptions o = lasg_options(3);
+  o.rule.kappa = 1.25;
   Lasg lasg(o, 2, kSlices, torch::kCPU);
   torch::Tensor theta = warm_up(lasg);
   // thr = 1.25 * 13 / 4 = 4.0625; a threshold_lr in the context is ignored (current form).
@@ -132,9 +131,9 @@ TEST(Lasg, KappaAndCFactorScaleTheThreshold) {
 }
 
 TEST(Lasg, LaggedLearningRateFormUsesThresholdLr) {
-  AlgorithmOptions o = lasg_options(3);
-  o.c_factor = 1.0;
-  o.threshold_lr = ThresholdLrKind::kLagged;
+  LasgOptions o = lasg_options(3);
+  o.rule.c_factor = 1.0;
+  o.rule.threshold_lr = ThresholdLrKind::kLagged;
   Lasg lasg(o, 2, kSlices, torch::kCPU);
   torch::Tensor theta = warm_up(lasg);  // warm-up passes threshold_lr = 0: not needed yet
   // c = 1 * alpha_thr * M^2 = 0.25 * 4 = 1: thr = 13 (the current-lr form would give 6.5).
@@ -151,8 +150,8 @@ TEST(Lasg, LaggedLearningRateFormUsesThresholdLr) {
 }
 
 TEST(Lasg, LaggedThresholdLrMustBePositive) {
-  AlgorithmOptions o = lasg_options(3);
-  o.threshold_lr = ThresholdLrKind::kLagged;
+  LasgOptions o = lasg_options(3);
+  o.rule.threshold_lr = ThresholdLrKind::kLagged;
   Lasg lasg(o, 2, kSlices, torch::kCPU);
   torch::Tensor theta = warm_up(lasg);
   EXPECT_THROW(lasg.begin_iteration(context(3, 0.5, theta, /*threshold_lr=*/0.0)),
@@ -160,8 +159,8 @@ TEST(Lasg, LaggedThresholdLrMustBePositive) {
 }
 
 TEST(Lasg, XiFormWeightsEachStepByItsAge) {
-  AlgorithmOptions o = lasg_options(3);
-  o.xi = {0.5, 0.25};  // xi_1 (most recent step), xi_2
+  LasgOptions o = lasg_options(3);
+  o.rule.xi = {0.5, 0.25};  // xi_1 (most recent step), xi_2
   Lasg lasg(o, 2, kSlices, torch::kCPU);
   torch::Tensor theta = warm_up(lasg);
   // t = 3: thr = (0.5 * 8 + 0.25 * 5) / (lr^2 M^2 = 0.25 * 4) = 5.25 (reversed weights: 4.5).
@@ -180,8 +179,8 @@ TEST(Lasg, XiFormWeightsEachStepByItsAge) {
 
 TEST(Lasg, XiFormWithThreeTermsFollowsTheRingOfSteps) {
   // D = 4, M = 1, lr = 0.5: warm-up steps 0.5 * g have squared norms 1, 4, 9, 16.
-  AlgorithmOptions o = lasg_options(4);
-  o.xi = {1.0, 0.5, 0.25};
+  LasgOptions o = lasg_options(4);
+  o.rule.xi = {1.0, 0.5, 0.25};
   Lasg lasg(o, 1, kSlices, torch::kCPU);
   torch::Tensor theta = torch::zeros({2});
   const std::vector<torch::Tensor> g{vec({2, 0}), vec({4, 0}), vec({0, 6}), vec({8, 0})};
@@ -234,7 +233,7 @@ TEST(Lasg, ForcedUploadOnceTauExceedsDAndStaleVectorsAreReused) {
   for (int64_t t = 2; t <= 8; ++t) {
     const Expected& e = expected[static_cast<size_t>(t - 2)];
     lasg.begin_iteration(context(t, 0.25, theta));
-    ASSERT_TRUE(lasg.needs_old_gradient(0));
+    ASSERT_TRUE((lasg.auxiliary_point(0) != nullptr));
     const WorkerOutcome w = lasg.worker_step(0, vec({4, 8}), vec({4, 8}));
     EXPECT_EQ(w.uploaded, e.uploaded) << "t = " << t;
     EXPECT_EQ(w.forced, e.uploaded) << "t = " << t;
@@ -258,16 +257,16 @@ TEST(Lasg, RequiresTheOldGradientAfterWarmUp) {
 }
 
 TEST(Lasg, RejectsInvalidOptions) {
-  AlgorithmOptions o = lasg_options(0);
+  LasgOptions o = lasg_options(0);
   EXPECT_THROW(Lasg(o, 2, kSlices, torch::kCPU), std::invalid_argument);
   o = lasg_options(3);
-  o.xi = {1.0};  // needs D - 1 = 2 values
+  o.rule.xi = {1.0};  // needs D - 1 = 2 values
   EXPECT_THROW(Lasg(o, 2, kSlices, torch::kCPU), std::invalid_argument);
   o = lasg_options(3);
-  o.kappa = -1.0;
+  o.rule.kappa = -1.0;
   EXPECT_THROW(Lasg(o, 2, kSlices, torch::kCPU), std::invalid_argument);
   o = lasg_options(3);
-  o.c_factor = 0.0;
+  o.rule.c_factor = 0.0;
   EXPECT_THROW(Lasg(o, 2, kSlices, torch::kCPU), std::invalid_argument);
   EXPECT_THROW(Lasg(lasg_options(3), 0, kSlices, torch::kCPU), std::invalid_argument);
 }

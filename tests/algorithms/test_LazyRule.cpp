@@ -22,7 +22,7 @@ TEST(LazyRule, SharedSnapshotsMatchANaiveModel) {
   constexpr int kWorkers = 3;
   constexpr int64_t kD = 3;
   constexpr int64_t kN = 5;
-  AlgorithmOptions o;
+  LazyRuleOptions o;
   o.max_delay = kD;
   o.kappa = 1.5;
   LazyRule rule("test", o, kWorkers, kN, torch::kCPU);
@@ -72,7 +72,7 @@ TEST(LazyRule, SharedSnapshotsMatchANaiveModel) {
 
 TEST(LazyRule, WithDEqualOneEveryChangeUploads) {
   // D = 1: no history terms, thr = 0; upload iff LHS > 0 or tau > 1.
-  AlgorithmOptions o;
+  LazyRuleOptions o;
   o.max_delay = 1;
   LazyRule rule("test", o, 1, 2, torch::kCPU);
   torch::Tensor theta = torch::zeros({2});
@@ -96,7 +96,7 @@ TEST(LazyRule, WithDEqualOneEveryChangeUploads) {
 }
 
 TEST(LazyRule, ChecksItsCallOrder) {
-  AlgorithmOptions o;
+  LazyRuleOptions o;
   o.max_delay = 2;
   LazyRule rule("lasg", o, 2, 2, torch::kCPU);
   torch::Tensor theta = torch::zeros({2});

@@ -19,11 +19,10 @@ using test::vec;
 // n = 6 in two tensors (4 + 2); density 0.5 keeps k_a = 2 and k_b = 1 entries: k = 3.
 const std::vector<TensorSlice> kSlices{{"a", 0, 4}, {"b", 4, 2}};
 
-AlgorithmOptions sasg_options() {
-  AlgorithmOptions o;
-  o.kind = AlgorithmKind::kSasg;
-  o.density = 0.5;
-  o.max_delay = 2;
+SasgOptions sasg_options() {
+  SasgOptions o;
+  o.topk.density = 0.5;
+  o.rule.max_delay = 2;
   return o;  // kappa = 1, c_factor = 2, current lr
 }
 
@@ -31,7 +30,7 @@ TEST(Sasg, WarmUpCompressesWithErrorFeedbackThenTheRuleSkipsAndReuses) {
   Sasg sasg(sasg_options(), 2, kSlices, torch::kCPU);
   torch::Tensor theta = torch::zeros({6});
   const torch::Tensor none;
-  EXPECT_EQ(sasg.server_memory_bytes(), 0);
+  EXPECT_EQ(sasg.server_memory().total_bytes(), 0);
 
   // t = 0 (warm-up), lr = 0.5, as Sparse's first iteration:
   //   worker 0: p = (1, -3, 2, 1, 4, 1) -> Delta_0 = {1: -3, 2: 2, 4: 4}, e_0 = (1, 0, 0, 1, 0, 1)
@@ -39,9 +38,9 @@ TEST(Sasg, WarmUpCompressesWithErrorFeedbackThenTheRuleSkipsAndReuses) {
   //   theta^1 = (0, 2, -2, 4, -4, 3); ||step||^2 = 4 + 4 + 16 + 16 + 9 = 49.
   sasg.begin_iteration(context(0, 0.5, theta));
   const WorkerOutcome w0 = sasg.worker_step(0, vec({2, -6, 4, 2, 8, 2}), none);
-  EXPECT_EQ(sasg.server_memory_bytes(), (4 + 4) * 3);
+  EXPECT_EQ(sasg.server_memory().total_bytes(), (4 + 4) * 3);
   const WorkerOutcome w1 = sasg.worker_step(1, vec({0, 2, 0, -8, 2, -6}), none);
-  EXPECT_EQ(sasg.server_memory_bytes(), 2 * (4 + 4) * 3);
+  EXPECT_EQ(sasg.server_memory().total_bytes(), 2 * (4 + 4) * 3);
   sasg.server_step(theta);
   EXPECT_TRUE(same(theta, vec({0, 2, -2, 4, -4, 3})));
   for (const WorkerOutcome& w : {w0, w1}) {
@@ -107,7 +106,7 @@ TEST(Sasg, WarmUpCompressesWithErrorFeedbackThenTheRuleSkipsAndReuses) {
   EXPECT_EQ(sasg.tau(1), 1);
   sasg.server_step(theta);
   EXPECT_TRUE(same(theta, vec({-3, 1, -2, 3, -4, -2})));
-  EXPECT_EQ(sasg.server_memory_bytes(), 2 * (4 + 4) * 3);  // M sparse vectors
+  EXPECT_EQ(sasg.server_memory().total_bytes(), 2 * (4 + 4) * 3);  // M sparse vectors
 }
 
 TEST(Sasg, ForcedUploadFlushesTheErrorOnlyWhenItHappens) {
@@ -146,11 +145,11 @@ TEST(Sasg, ForcedUploadFlushesTheErrorOnlyWhenItHappens) {
 }
 
 TEST(Sasg, RejectsInvalidOptions) {
-  AlgorithmOptions o = sasg_options();
-  o.density = 0.0;
+  SasgOptions o = sasg_options();
+  o.topk.density = 0.0;
   EXPECT_THROW(Sasg(o, 2, kSlices, torch::kCPU), std::invalid_argument);
   o = sasg_options();
-  o.max_delay = 0;
+  o.rule.max_delay = 0;
   EXPECT_THROW(Sasg(o, 2, kSlices, torch::kCPU), std::invalid_argument);
 }
 

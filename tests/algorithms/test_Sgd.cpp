@@ -16,9 +16,8 @@ using test::vec;
 
 const std::vector<TensorSlice> kSlices{{"a", 0, 4}, {"b", 4, 2}};
 
-AlgorithmOptions sgd_options() {
-  AlgorithmOptions o;
-  o.kind = AlgorithmKind::kSgd;
+SgdOptions sgd_options() {
+  SgdOptions o;
   return o;
 }
 
@@ -30,7 +29,7 @@ TEST(Sgd, ServerSubtractsTheSumOfLrTimesGradients) {
   // t = 0, lr = 0.5: messages 0.5 * g0 = (1, 0, -1, 2, 3, 4) and 0.5 * g1 = (0, 1, 1, -2, 1, 0),
   // sum (1, 1, 0, 0, 4, 4): theta^1 = (0, 1, 3, 4, 1, 2). A mean would give (0.5, 1.5, ...).
   sgd.begin_iteration(context(0, 0.5, theta));
-  EXPECT_FALSE(sgd.needs_old_gradient(0));
+  EXPECT_FALSE((sgd.auxiliary_point(0) != nullptr));
   const WorkerOutcome w0 = sgd.worker_step(0, vec({2, 0, -2, 4, 6, 8}), none);
   const WorkerOutcome w1 = sgd.worker_step(1, vec({0, 2, 2, -4, 2, 0}), none);
   sgd.server_step(theta);
@@ -50,13 +49,13 @@ TEST(Sgd, ServerSubtractsTheSumOfLrTimesGradients) {
   sgd.worker_step(0, vec({4, 4, 4, 4, 4, 4}), none);
   sgd.server_step(theta);
   EXPECT_TRUE(same(theta, vec({-2, -1, 1, 2, -1, 0})));
-  EXPECT_EQ(sgd.server_memory_bytes(), 0);
+  EXPECT_EQ(sgd.server_memory().total_bytes(), 0);
 }
 
-TEST(Sgd, KeepsNoThetaHat) {
+TEST(Sgd, NeedsNoAuxiliaryGradient) {
   Sgd sgd(sgd_options(), 2, kSlices, torch::kCPU);
-  EXPECT_THROW(sgd.theta_hat(0), std::logic_error);
-  EXPECT_THROW(sgd.needs_old_gradient(2), std::logic_error);
+  EXPECT_EQ(sgd.auxiliary_point(0), nullptr);
+  EXPECT_EQ(sgd.auxiliary_point(1), nullptr);
 }
 
 TEST(Sgd, ChecksTheCallOrder) {

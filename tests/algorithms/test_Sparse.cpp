@@ -17,10 +17,9 @@ using test::vec;
 // n = 6 in two tensors (4 + 2); density 0.5 keeps k_a = 2 and k_b = 1 entries: k = 3.
 const std::vector<TensorSlice> kSlices{{"a", 0, 4}, {"b", 4, 2}};
 
-AlgorithmOptions sparse_options() {
-  AlgorithmOptions o;
-  o.kind = AlgorithmKind::kSparse;
-  o.density = 0.5;
+SparseOptions sparse_options() {
+  SparseOptions o;
+  o.topk.density = 0.5;
   return o;
 }
 
@@ -75,15 +74,14 @@ TEST(Sparse, ErrorFeedbackBookkeepingOverThreeIterations) {
   sparse.server_step(theta);
   EXPECT_TRUE(same(sparse.error(0), vec({1, 0, 0, 0, 0, 0})));
   EXPECT_TRUE(same(theta, vec({-2, 0, 1, 3, -5, 1})));
-  EXPECT_EQ(sparse.server_memory_bytes(), 0);
-  EXPECT_FALSE(sparse.needs_old_gradient(1));
-  EXPECT_THROW(sparse.theta_hat(0), std::logic_error);
+  EXPECT_EQ(sparse.server_memory().total_bytes(), 0);
+  EXPECT_EQ(sparse.auxiliary_point(1), nullptr);
 }
 
 TEST(Sparse, GlobalScopeCompressesTheWholeVector) {
-  AlgorithmOptions o = sparse_options();
-  o.topk_scope = TopkScope::kGlobal;
-  o.density = 0.34;  // floor(0.34 * 6) = 2
+  SparseOptions o = sparse_options();
+  o.topk.scope = TopkScope::kGlobal;
+  o.topk.density = 0.34;  // floor(0.34 * 6) = 2
   Sparse sparse(o, 1, kSlices, torch::kCPU);
   torch::Tensor theta = torch::zeros({6});
   // p = (1, -3, 2, 1, 4, 1): the two largest overall are 4 (entry 4) and -3 (entry 1);

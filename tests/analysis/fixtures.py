@@ -2,23 +2,31 @@
 
 The files follow README.md "Outputs": manifest.json, <label>/{metrics.csv, summary.json,
 uploads.csv, iterations.csv}; multi-seed directories (seed-<s>/) and sweeps (sweep.csv).
-Numbers are made up but self-consistent: metrics.csv rows are cumulative sums of the
-iteration-level data written to iterations.csv, and summary.json holds the totals.
+Their columns and summary keys are those of analysis/result_schema.json. Numbers are made up
+but self-consistent: metrics.csv rows are cumulative sums of the iteration-level data written
+to iterations.csv, and summary.json holds the totals. No compute time is modelled (all 0).
 """
 from __future__ import annotations
 
 import csv
 import json
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
 
-METRICS_COLUMNS = ["iteration", "epoch", "lr", "rounds", "skipped", "paper_bits", "payload_bytes",
-                   "wire_bytes", "comm_time_s", "iteration_comm_time_s", "server_memory_bytes",
-                   "train_loss", "test_loss", "test_acc", "test_top5_acc", "uploads_in_window"]
+from analysis import schema  # noqa: E402
+
+METRICS_COLUMNS = list(schema.columns("metrics.csv"))
+UPLOADS_COLUMNS = list(schema.columns("uploads.csv"))
+ITERATIONS_COLUMNS = list(schema.columns("iterations.csv"))
+# Keys of summary.json that results written before sasgsim recorded them lack.
+GRADIENT_KEYS = ("gradients", "aux_gradients")
+VALUE_MEMORY_KEYS = ("server_memory_value_bytes", "max_server_memory_value_bytes")
 
 WORKERS = 4
 PARAMS = 10_000          # model size n
@@ -37,6 +45,32 @@ def _write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         w = csv.writer(f)
         w.writerow(header)
         w.writerows(rows)
+
+
+def _write_dict_csv(path: Path, header: list[str], rows: list[dict]) -> None:
+    """rows as dicts, in header order; a KeyError names a column a row lacks."""
+    _write_csv(path, header, [[r[c] for c in header] for r in rows])
+
+
+def traits(kind: str) -> dict[str, bool]:
+    """summary.json "traits" of a kind: the simulator's, or none for a kind it does not know."""
+    return schema.algorithm_traits(kind) or {
+        "lazy": False, "compresses": False, "error_feedback": False, "stores_vectors": False}
+
+
+def _check_summary_keys(summary: dict, target, with_gradients: bool,
+                        with_value_memory: bool) -> None:
+    """The fixture writes what sasgsim writes: every key result_schema.json declares, less
+    those an older run lacks, and nothing else."""
+    expected = set(schema.always_summary_keys())
+    if target is not None:
+        expected |= set(schema.target_summary_keys())
+    if not with_gradients:
+        expected -= set(GRADIENT_KEYS)
+    if not with_value_memory:
+        expected -= set(VALUE_MEMORY_KEYS)
+    assert set(summary) == expected, (sorted(set(summary) - expected),
+                                      sorted(expected - set(summary)))
 
 
 def scenario(name="fixture", labels=("sgd", "sparse", "lasg", "sasg"), iterations=250,
@@ -59,10 +93,12 @@ def scenario(name="fixture", labels=("sgd", "sparse", "lasg", "sasg"), iteration
 
 def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg", "sasg"),
               iterations=250, eval_every=50, target=80.0, top5=False, plateau=None,
-              with_iterations=True, with_gradients=True, with_start_s=True, kinds=None,
-              complete=True, scenario_extra=None) -> dict:
-    """Writes a run directory; returns {label: {"metrics": rows (dicts), "iterations": rows,
-    "summary": dict}} for the tests to check against. plateau: {label: final accuracy}."""
+              with_iterations=True, with_gradients=True, with_start_s=True,
+              with_value_memory=True, kinds=None, complete=True, scenario_extra=None) -> dict:
+    """Writes a run directory; returns {label: {"metrics": rows (dicts), "iterations": rows
+    (dicts), "summary": dict}} for the tests to check against. plateau: {label: final
+    accuracy}. with_gradients, with_start_s, with_value_memory False: leave out what results
+    written before sasgsim recorded it lack."""
     directory = Path(directory)
     kinds = kinds or {}
     plateau = plateau or {}
@@ -75,6 +111,10 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
         rng = np.random.default_rng(1000 * seed + li)
         values = SPARSE_VALUES if sparse else DENSE_VALUES
         payload = 16 + (8 * values if sparse else 4 * values)
+        # The server keeps each stale vector as its uploads encode it: 4-byte values, and a
+        # 4-byte index beside each value of a sparse one.
+        value_memory = 0 if kind in ("sgd", "sparse") else WORKERS * 4 * values
+        memory = value_memory * (2 if sparse else 1)
         top = plateau.get(label, 95.0)
         it_rows, uploads_rows, metrics_rows = [], [], []
         rounds = skipped = bits = pay = wire = 0
@@ -91,8 +131,9 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
             for m in who:
                 s = clock
                 clock += 0.001 + payload * 8 / RATE_BPS
-                uploads_rows.append([t, m, values, payload, 0] + ([round(s, 9)] if with_start_s else [])
-                                    + [round(clock, 9)])
+                uploads_rows.append({"iteration": t, "worker": m, "values": values,
+                                     "payload_bytes": payload, "forced": 0,
+                                     "start_s": round(s, 9), "finish_s": round(clock, 9)})
             t_comm = round(clock, 9)
             comm += t_comm
             rounds += len(who)
@@ -101,7 +142,8 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
             pay += payload * len(who)
             wire += (payload + 40) * len(who)
             window_uploads += len(who)
-            it_rows.append([t, len(who), round(start, 9), t_comm])
+            it_rows.append({"iteration": t, "uploads": len(who), "start_s": round(start, 9),
+                            "compute_s": 0.0, "comm_time_s": t_comm})
             loss_acc.append(2.0 * math.exp(-(t + 1) / 60.0) + 0.05 + 0.01 * rng.random())
             done = t + 1
             if done % eval_every == 0 or done == iterations:
@@ -110,9 +152,8 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
                     "iteration": done, "epoch": done / 100.0, "lr": 0.05, "rounds": rounds,
                     "skipped": skipped, "paper_bits": bits, "payload_bytes": pay,
                     "wire_bytes": wire, "comm_time_s": round(comm, 9),
-                    "iteration_comm_time_s": t_comm,
-                    "server_memory_bytes": (0 if kind in ("sgd", "sparse") else
-                                            WORKERS * (8 * values if sparse else 4 * values)),
+                    "iteration_comm_time_s": t_comm, "compute_time_s": 0.0,
+                    "wall_time_s": round(comm, 9), "server_memory_bytes": memory,
                     "train_loss": round(float(np.mean(loss_acc)), 6),
                     "test_loss": round(2.0 * math.exp(-done / 80.0) + 0.1, 6),
                     "test_acc": acc, "test_top5_acc": round(min(100.0, acc + 4.0), 2),
@@ -121,26 +162,27 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
                 window_uploads = 0
                 loss_acc = []
         alg_dir = directory / label
-        _write_csv(alg_dir / "metrics.csv", METRICS_COLUMNS,
-                   [[r[c] for c in METRICS_COLUMNS] for r in metrics_rows])
-        _write_csv(alg_dir / "uploads.csv",
-                   ["iteration", "worker", "values", "payload_bytes", "forced"]
-                   + (["start_s"] if with_start_s else []) + ["finish_s"], uploads_rows)
+        _write_dict_csv(alg_dir / "metrics.csv", METRICS_COLUMNS, metrics_rows)
+        _write_dict_csv(alg_dir / "uploads.csv",
+                        [c for c in UPLOADS_COLUMNS if with_start_s or c != "start_s"],
+                        uploads_rows)
         if with_iterations:
-            _write_csv(alg_dir / "iterations.csv", ["iteration", "uploads", "start_s", "comm_time_s"],
-                       it_rows)
+            _write_dict_csv(alg_dir / "iterations.csv", ITERATIONS_COLUMNS, it_rows)
         last = metrics_rows[-1]
         aux = 0 if kind in ("sgd", "sparse") else WORKERS * max(0, iterations - D)
         summary = {
-            "algorithm": label, "kind": kind, "iterations": iterations, "rounds": rounds,
-            "skipped": skipped, "paper_bits": bits, "payload_bytes": pay, "wire_bytes": wire,
-            "comm_time_s": comm, "final_test_acc": last["test_acc"],
-            "final_test_top5_acc": last["test_top5_acc"], "final_test_loss": last["test_loss"],
-            "server_memory_bytes": last["server_memory_bytes"],
-            "max_server_memory_bytes": last["server_memory_bytes"],
+            "algorithm": label, "kind": kind, "traits": traits(kind), "iterations": iterations,
+            "rounds": rounds, "skipped": skipped, "paper_bits": bits, "payload_bytes": pay,
+            "wire_bytes": wire, "comm_time_s": comm, "compute_time_s": 0.0, "wall_time_s": comm,
+            "final_test_acc": last["test_acc"], "final_test_top5_acc": last["test_top5_acc"],
+            "final_test_loss": last["test_loss"],
+            "server_memory_bytes": memory, "max_server_memory_bytes": memory,
             "target_accuracy": target,
             "network": {"backend": "analytic", "links": []},
         }
+        if with_value_memory:
+            summary["server_memory_value_bytes"] = value_memory
+            summary["max_server_memory_value_bytes"] = value_memory
         if with_gradients:
             summary["gradients"] = WORKERS * iterations + aux
             summary["aux_gradients"] = aux
@@ -151,8 +193,11 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
                              ("paper_bits_to_target", "paper_bits"),
                              ("payload_bytes_to_target", "payload_bytes"),
                              ("wire_bytes_to_target", "wire_bytes"),
-                             ("comm_time_to_target_s", "comm_time_s")):
+                             ("comm_time_to_target_s", "comm_time_s"),
+                             ("compute_time_to_target_s", "compute_time_s"),
+                             ("wall_time_to_target_s", "wall_time_s")):
                 summary[key] = hit[src] if hit else None
+        _check_summary_keys(summary, target, with_gradients, with_value_memory)
         if complete or li < len(labels) - 1:
             (alg_dir / "summary.json").write_text(json.dumps(summary, indent=2))
         out[label] = {"metrics": metrics_rows, "iterations": it_rows, "summary": summary}
@@ -214,17 +259,19 @@ def write_sweep(directory, bandwidths=("10Mbps", "100Mbps", "1Gbps"), workers=No
                     "iterations_to_target": 60 if reached else "",
                     "rounds_to_target": 60 * m if reached else "",
                     "paper_bits_to_target": 60 * m * 32 * size[label] / 4 if reached else "",
+                    "payload_bytes_to_target": 60 * m * size[label] if reached else "",
                     "wire_bytes_to_target": 60 * m * size[label] + 2400 if reached else "",
                     "comm_time_to_target_s": round(0.6 * t, 9) if reached else "",
                     "final_test_acc": 90.5 if reached else 70.25,
+                    "final_test_top5_acc": 99.5 if reached else 95.75,
+                    "final_test_loss": 0.3125 if reached else 0.875,
                     "trained": 1,
                 })
                 rows.append(row)
-    header = ["point", "algorithm"] + keys + [
-        "iterations", "rounds", "skipped", "paper_bits", "payload_bytes", "wire_bytes",
-        "comm_time_s", "iterations_to_target", "rounds_to_target", "paper_bits_to_target",
-        "wire_bytes_to_target", "comm_time_to_target_s", "final_test_acc", "trained"]
-    _write_csv(directory / "sweep.csv", header, [[r[h] for h in header] for r in rows])
+    header = (list(schema.sweep_leading_columns()) + keys + list(schema.sweep_figures())
+              + list(schema.sweep_trailing_columns()))
+    assert all(set(r) == set(header) for r in rows), "a sweep.csv row lacks a column or has more"
+    _write_dict_csv(directory / "sweep.csv", header, rows)
     (directory / "sweep.json").write_text(json.dumps(
         {"scenario": name, "source": "/nowhere/scenario.json", "keys": keys, "points": points,
          "jobs": []}, indent=2))

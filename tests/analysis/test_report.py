@@ -22,6 +22,8 @@ from analysis import report  # noqa: E402
 
 REPORT = HERE.parents[1] / "analysis" / "report.py"
 MIB = 1024 ** 2
+VALUES_MEMORY = "Server memory, values only (MiB)"
+STORED_MEMORY = "Server memory, values + indices (MiB)"
 
 
 def tables(text: str) -> dict[str, list[dict[str, str]]]:
@@ -113,7 +115,9 @@ class RunReport(Tmp):
             self.assertEqual(number(t3[label]["Aux. gradients"]), s["aux_gradients"])
             self.assertTrue(close(number(t3[label]["Aux. share of gradients (%)"]),
                                   100 * s["aux_gradients"] / s["gradients"], 1e-3))
-            self.assertTrue(close(number(t3[label]["Server memory (MiB)"]),
+            self.assertTrue(close(number(t3[label][VALUES_MEMORY]),
+                                  s["max_server_memory_value_bytes"] / MIB, 1e-3))
+            self.assertTrue(close(number(t3[label][STORED_MEMORY]),
                                   s["max_server_memory_bytes"] / MIB, 1e-3))
             self.assertTrue(close(number(tb[label]["Payload bytes"]), s["payload_bytes"], 1e-3))
             self.assertTrue(close(number(tb[label]["Wire bytes"]), s["wire_bytes"], 1e-3))
@@ -121,6 +125,38 @@ class RunReport(Tmp):
             self.assertEqual(number(tf[label]["Skipped"]), s["skipped"])
             self.assertEqual(number(tf[label]["Final test acc (%)"]), s["final_test_acc"])
         self.assertEqual(t3["sgd"]["Aux. gradients"], "0")
+
+    def test_server_memory_values_only_and_with_indices(self):
+        data = fixtures.write_run(self.tmp, labels=("sgd", "lasg", "sasg"))
+        t3 = section(tables(self.report_of(self.tmp)), "Table III")
+        # SASG keeps an index beside each stored value, so values are half of what it stores;
+        # LASG stores dense vectors without indices.
+        sasg = data["sasg"]["summary"]
+        self.assertGreater(sasg["max_server_memory_value_bytes"], 0)
+        self.assertEqual(2 * sasg["max_server_memory_value_bytes"], sasg["max_server_memory_bytes"])
+        values, stored = number(t3["sasg"][VALUES_MEMORY]), number(t3["sasg"][STORED_MEMORY])
+        self.assertTrue(close(2 * values, stored, 1e-3), (values, stored))
+        self.assertEqual(t3["lasg"][VALUES_MEMORY], t3["lasg"][STORED_MEMORY])
+        for label in ("lasg", "sasg"):
+            s = data[label]["summary"]
+            self.assertTrue(close(number(t3[label][VALUES_MEMORY]),
+                                  s["max_server_memory_value_bytes"] / MIB, 1e-3))
+            self.assertTrue(close(number(t3[label][STORED_MEMORY]),
+                                  s["max_server_memory_bytes"] / MIB, 1e-3))
+        self.assertEqual((t3["sgd"][VALUES_MEMORY], t3["sgd"][STORED_MEMORY]), ("0", "0"))
+
+    def test_results_without_values_only_memory_show_a_dash(self):
+        data = fixtures.write_run(self.tmp, labels=("sgd", "sasg"), with_value_memory=False)
+        text = self.report_of(self.tmp)
+        t3 = section(tables(text), "Table III")
+        for label in ("sgd", "sasg"):
+            self.assertEqual(t3[label][VALUES_MEMORY], "-")
+            self.assertTrue(close(number(t3[label][STORED_MEMORY]),
+                                  data[label]["summary"]["max_server_memory_bytes"] / MIB, 1e-3))
+        self.assertIn("predate values-only server memory", text)
+        current = self.tmp / "current"
+        fixtures.write_run(current, labels=("sgd", "sasg"))
+        self.assertNotIn("predate values-only", self.report_of(current))
 
     def test_without_target_or_gradient_counts(self):
         fixtures.write_run(self.tmp, target=None, with_gradients=False, labels=("sgd", "sasg"))
@@ -147,6 +183,17 @@ class RunReport(Tmp):
         fixtures.write_run(other, name="quickstart", labels=("sasg",), iterations=40, eval_every=20)
         self.assertNotIn("Paper reference", self.report_of(other))
 
+    def test_paper_memory_compares_with_values_only(self):
+        fixtures.write_run(self.tmp, name="paper_cifar10_resnet18", labels=("lasg", "sasg"),
+                           iterations=40, eval_every=20)
+        t = tables(self.report_of(self.tmp))
+        ref = section(t, "Paper reference")
+        self.assertEqual(number(ref["lasg"][VALUES_MEMORY]), 426.25)
+        self.assertEqual(number(ref["sasg"][VALUES_MEMORY]), 4.26)
+        self.assertEqual(ref["sgd"][VALUES_MEMORY], "")
+        self.assertNotIn(STORED_MEMORY, ref["sasg"])
+        self.assertIn(VALUES_MEMORY, section(t, "Table III")["sasg"])
+
 
 class SeedsReport(Tmp):
     def test_mean_and_sample_std_over_three_seeds(self):
@@ -170,6 +217,12 @@ class SeedsReport(Tmp):
             m, sd, _ = mean_std(tf[label]["Rounds"])
             self.assertTrue(close(m, statistics.mean(rounds), 1e-3))
             self.assertTrue(close(sd, statistics.stdev(rounds), 1e-2) or statistics.stdev(rounds) == 0)
+            stored = [s["max_server_memory_bytes"] / MIB for s in sums]
+            values = [s["max_server_memory_value_bytes"] / MIB for s in sums]
+            for column, expected in ((STORED_MEMORY, stored), (VALUES_MEMORY, values)):
+                cell = t3[label][column]
+                m = mean_std(cell)[0] if " ± " in cell else number(cell)
+                self.assertTrue(close(m, statistics.mean(expected), 1e-3), (label, column, cell))
             acc = [s["final_test_acc"] for s in sums]
             m, sd, _ = mean_std(tf[label]["Final test acc (%)"])
             self.assertAlmostEqual(m, statistics.mean(acc), places=2)

@@ -601,4 +601,102 @@ TEST_F(CliTest, ValidateReportsNs3NamesItDoesNotKnow) {
   EXPECT_EQ(run_it.exit_code, 2);
 }
 
+// The scenario keys as Markdown and JSON Schema, the result names as JSON, and --update of the
+// generated tables in a Markdown file.
+TEST_F(CliTest, SchemaPrintsItsThreeFormsAndUpdatesGeneratedTables) {
+  CommandResult md = run("schema --markdown");
+  ASSERT_EQ(md.exit_code, 0) << md.err;
+  for (const std::string row : {"| `bandwidth` | rate string | `\"1Gbps\"` |", "### `algorithms`",
+                                "| `density` | number | `0.01` |"}) {
+    EXPECT_NE(md.out.find(row), std::string::npos) << row;
+  }
+  CommandResult js = run("schema --json-schema");
+  ASSERT_EQ(js.exit_code, 0) << js.err;
+  const nlohmann::json schema = nlohmann::json::parse(js.out);
+  EXPECT_EQ(schema["$schema"], "https://json-schema.org/draft/2020-12/schema");
+  EXPECT_EQ(schema["properties"]["network"]["properties"]["bandwidth"]["default"], "1Gbps");
+  CommandResult results = run("schema --results");
+  ASSERT_EQ(results.exit_code, 0) << results.err;
+  EXPECT_EQ(nlohmann::json::parse(results.out)["metrics.csv"][0]["name"], "iteration");
+  EXPECT_EQ(run("schema").exit_code, 2);
+  EXPECT_EQ(run("schema --markdown --results").exit_code, 2);
+
+  const fs::path doc = dir_ / "doc.md";
+  std::ofstream(doc) << "Intro\n<!-- generated: sasgsim schema --markdown, table compute -->\n"
+                        "stale\n<!-- end of generated table -->\nOutro\n";
+  ASSERT_EQ(run("schema --update " + doc.string()).exit_code, 0);
+  const std::string updated = slurp(doc);
+  EXPECT_EQ(updated.find("stale"), std::string::npos) << updated;
+  EXPECT_NE(updated.find("| `batch_time` | time string |"), std::string::npos) << updated;
+  EXPECT_EQ(updated.rfind("Intro\n", 0), 0u);
+  EXPECT_NE(updated.find("<!-- end of generated table -->\nOutro\n"), std::string::npos);
+  std::ofstream(doc) << "<!-- generated: sasgsim schema --markdown, table nope -->\n"
+                        "<!-- end of generated table -->\n";
+  CommandResult unknown = run("schema --update " + doc.string());
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.err.find("unknown generated table \"nope\""), std::string::npos) << unknown.err;
+}
+
+// Dataset files are checked where data is validated and loaded: validate and run both report
+// them with the JSON path and exit 2.
+TEST_F(CliTest, MissingDatasetFilesAreReportedByValidateAndRun) {
+  nlohmann::json j = synthetic_scenario();
+  j["data"] = {{"dataset", "mnist"}, {"path", (dir_ / "no-mnist").string()}, {"batch_size", 8}};
+  const fs::path file = write_json("mnist.json", j);
+  for (const std::string command :
+       {"validate " + file.string(), "run " + file.string() + " --out " + (dir_ / "out").string()}) {
+    CommandResult r = run(command);
+    EXPECT_EQ(r.exit_code, 2) << command << r.err;
+    EXPECT_NE(r.err.find(".data.path: missing mnist files in " + (dir_ / "no-mnist").string()),
+              std::string::npos)
+        << command << r.err;
+    EXPECT_NE(r.err.find("run scripts/fetch_mnist.sh"), std::string::npos) << r.err;
+  }
+}
+
+// The paper's code counts the target as reached when the accuracy is strictly above it
+// (`test_acc > 98.0`): an evaluation exactly at the target does not reach it.
+TEST_F(CliTest, TheTargetIsReachedOnlyStrictlyAboveIt) {
+  nlohmann::json j = synthetic_scenario();
+  j["algorithms"] = {"sgd"};
+  j["train"]["eval_every"] = 2;
+  j["train"].erase("target_accuracy");
+  const fs::path free_run = dir_ / "free";
+  ASSERT_EQ(run("run " + write_json("free.json", j).string() + " -q --out " + free_run.string())
+                .exit_code, 0);
+  // metrics.csv: iteration is column 0, test_acc column 15.
+  std::istringstream rows(slurp(free_run / "sgd" / "metrics.csv"));
+  std::string line;
+  std::getline(rows, line);
+  std::vector<std::pair<int, double>> evaluations;
+  while (std::getline(rows, line)) {
+    std::vector<std::string> cells;
+    std::stringstream cs(line);
+    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+    evaluations.emplace_back(std::stoi(cells.at(0)), std::stod(cells.at(15)));
+  }
+  ASSERT_GE(evaluations.size(), 3u);
+  // The first evaluation's accuracy as the target: that evaluation does not reach it.
+  const double target = evaluations.front().second;
+  ASSERT_GT(target, 0.0);
+  int expected = -1;
+  for (const auto& [iteration, acc] : evaluations) {
+    if (acc > target) {
+      expected = iteration;
+      break;
+    }
+  }
+  j["train"]["target_accuracy"] = target;
+  const fs::path targeted = dir_ / "targeted";
+  ASSERT_EQ(run("run " + write_json("t.json", j).string() + " -q --out " + targeted.string())
+                .exit_code, 0);
+  const nlohmann::json summary = nlohmann::json::parse(slurp(targeted / "sgd" / "summary.json"));
+  EXPECT_NE(summary["iterations_to_target"], evaluations.front().first);
+  if (expected < 0) {
+    EXPECT_TRUE(summary["iterations_to_target"].is_null()) << summary.dump();
+  } else {
+    EXPECT_EQ(summary["iterations_to_target"], expected) << summary.dump();
+  }
+}
+
 }  // namespace

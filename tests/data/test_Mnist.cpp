@@ -10,7 +10,7 @@ namespace sasgsim {
 namespace {
 
 TEST(Mnist, LoadsThePapersSetup) {
-  const std::string dir = default_dataset_path(DatasetKind::kMnist);
+  const std::string dir = std::string(dataset_facts(DatasetKind::kMnist).default_path);
   if (!missing_dataset_files(DatasetKind::kMnist, dir).empty()) {
     GTEST_SKIP() << "MNIST not found in " << dir << "; run scripts/fetch_mnist.sh";
   }
@@ -44,7 +44,7 @@ TEST(Mnist, LoadsThePapersSetup) {
 }
 
 TEST(Mnist, FashionMnistFromGzipFiles) {
-  const std::string dir = default_dataset_path(DatasetKind::kFashionMnist);
+  const std::string dir = std::string(dataset_facts(DatasetKind::kFashionMnist).default_path);
   if (!missing_dataset_files(DatasetKind::kFashionMnist, dir).empty()) {
     GTEST_SKIP() << "Fashion-MNIST not found in " << dir
                  << "; install the Debian package dataset-fashion-mnist";

@@ -2,6 +2,8 @@
 
 #include <string>
 
+#include "algorithms/LazyRuleOptions.h"
+#include "algorithms/TopKOptions.h"
 #include "sim/scenario/Scenario.h"
 
 namespace sasgsim {
@@ -22,10 +24,6 @@ TEST(Scenario, NamesAsInScenarioFiles) {
   EXPECT_STREQ(to_string(ModelKind::kFc512), "fc512");
   EXPECT_STREQ(to_string(ModelKind::kResnet18), "resnet18");
   EXPECT_STREQ(to_string(ModelKind::kCnn), "cnn");
-  EXPECT_STREQ(to_string(AlgorithmKind::kSgd), "sgd");
-  EXPECT_STREQ(to_string(AlgorithmKind::kSparse), "sparse");
-  EXPECT_STREQ(to_string(AlgorithmKind::kLasg), "lasg");
-  EXPECT_STREQ(to_string(AlgorithmKind::kSasg), "sasg");
   EXPECT_STREQ(to_string(NetworkBackendKind::kAnalytic), "analytic");
   EXPECT_STREQ(to_string(NetworkBackendKind::kNs3), "ns3");
   EXPECT_STREQ(to_string(FidelityKind::kMemo), "memo");

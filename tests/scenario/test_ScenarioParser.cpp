@@ -24,7 +24,6 @@ struct BadCase {
   std::vector<std::string> sets;  // --set assignments applied to base_scenario()
   std::string path;
   std::string part;               // a key part of the message
-  bool check_files = true;
 };
 
 void expect_single_issue(const BadCase& c) {
@@ -34,9 +33,7 @@ void expect_single_issue(const BadCase& c) {
     apply_override(doc, s);
     label += " --set " + s;
   }
-  ParseOptions options;
-  options.check_data_files = c.check_files;
-  const std::vector<ScenarioIssue> issues = issues_of(doc, options);
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
   EXPECT_TRUE(has_issue(issues, c.path, c.part))
       << label << "\n wanted " << c.path << ": ..." << c.part << "...\n got:\n" << describe(issues);
   EXPECT_EQ(issues.size(), 1u) << label << "\n got:\n" << describe(issues);
@@ -74,20 +71,21 @@ TEST(ScenarioParser, BaseScenarioIsValidWithDefaults) {
   EXPECT_FALSE(s.train.target_accuracy);
   EXPECT_FALSE(s.train.target_top5);
   ASSERT_EQ(s.algorithms.size(), 4u);
-  const AlgorithmKind kinds[] = {AlgorithmKind::kSgd, AlgorithmKind::kSparse, AlgorithmKind::kLasg,
-                                 AlgorithmKind::kSasg};
+  const char* names[] = {"sgd", "sparse", "lasg", "sasg"};
   for (size_t i = 0; i < 4; ++i) {
-    const AlgorithmOptions& a = s.algorithms[i];
-    EXPECT_EQ(a.kind, kinds[i]);
-    EXPECT_EQ(a.label, to_string(kinds[i]));
-    EXPECT_EQ(a.density, 0.01);
-    EXPECT_EQ(a.topk_scope, TopkScope::kPerTensor);
-    EXPECT_EQ(a.max_delay, 10);
-    EXPECT_EQ(a.kappa, 1.0);
-    EXPECT_EQ(a.c_factor, 2.0);
-    EXPECT_EQ(a.threshold_lr, ThresholdLrKind::kCurrent);
-    EXPECT_TRUE(a.xi.empty());
+    const AlgorithmConfig& a = s.algorithms[i];
+    EXPECT_EQ(a.name(), names[i]);
+    EXPECT_EQ(a.label, names[i]);
+    EXPECT_EQ(test::topk_of(a).density, 0.01);
+    EXPECT_EQ(test::topk_of(a).scope, TopkScope::kPerTensor);
+    EXPECT_EQ(test::rule_of(a).max_delay, 10);
+    EXPECT_EQ(test::rule_of(a).kappa, 1.0);
+    EXPECT_EQ(test::rule_of(a).c_factor, 2.0);
+    EXPECT_EQ(test::rule_of(a).threshold_lr, ThresholdLrKind::kCurrent);
+    EXPECT_TRUE(test::rule_of(a).xi.empty());
   }
+  EXPECT_EQ(s.algorithms[1].options_as<SparseOptions>().topk.density, 0.01);
+  EXPECT_EQ(s.algorithms[3].options_as<SasgOptions>().rule.max_delay, 10);
   EXPECT_EQ(s.network.backend, NetworkBackendKind::kNs3);
   EXPECT_EQ(s.network.fidelity, FidelityKind::kMemo);
   EXPECT_EQ(s.network.schedule, ScheduleKind::kSequential);
@@ -190,9 +188,9 @@ TEST(ScenarioParser, EveryOptionRoundTripsThroughResolved) {
   EXPECT_EQ(a.data.secondary->mean, std::vector<double>{0.2});
   EXPECT_EQ(a.train.epochs, 2.5);
   EXPECT_EQ(a.train.lr_schedule.milestones_epochs, (std::vector<double>{1, 2}));
-  EXPECT_EQ(a.algorithms[3].xi, (std::vector<double>{0.1, 0.2, 0.3}));
-  EXPECT_EQ(a.algorithms[4].xi, (std::vector<double>{0.25, 0.25}));
-  EXPECT_EQ(a.algorithms[2].threshold_lr, ThresholdLrKind::kLagged);
+  EXPECT_EQ(test::rule_of(a.algorithms[3]).xi, (std::vector<double>{0.1, 0.2, 0.3}));
+  EXPECT_EQ(test::rule_of(a.algorithms[4]).xi, (std::vector<double>{0.25, 0.25}));
+  EXPECT_EQ(test::rule_of(a.algorithms[2]).threshold_lr, ThresholdLrKind::kLagged);
   EXPECT_EQ(a.data.augment.rotation_degrees, 15.0);
   EXPECT_EQ(a.resolved["data"]["augment"]["rotation_degrees"], 15.0);
   EXPECT_EQ(a.network.link.rate_bps, 1.5e9);
@@ -240,7 +238,7 @@ TEST(ScenarioParser, AcceptedForms) {
   EXPECT_EQ(s.workers, 4);
   EXPECT_EQ(s.seed, 1000u);
   EXPECT_EQ(s.resolved["seed"], 1000);
-  EXPECT_EQ(s.algorithms[3].xi, std::vector<double>(9, 0.0));
+  EXPECT_EQ(test::rule_of(s.algorithms[3]).xi, std::vector<double>(9, 0.0));
   EXPECT_EQ(s.network.link.latency_s, 0.0);
   EXPECT_EQ(s.resolved["network"]["latency"], "0s");
 }
@@ -280,7 +278,7 @@ TEST(ScenarioParser, RootErrors) {
       {{"compute=5"}, ".compute", "expected an object"},
       {{"batch_time=5ms"}, ".batch_time", "did you mean \"compute.batch_time\"?"},
       {{"device_flops=1e9"}, ".device_flops", "did you mean \"compute.device_flops\"?"},
-      {{"speed=0.5"}, ".speed", "it is set per worker under \"compute\""},
+      {{"speed=0.5"}, ".speed", "it is set per worker in \"compute.per_worker\""},
   });
 }
 
@@ -308,13 +306,16 @@ TEST(ScenarioParser, DataErrors) {
       {{"data.dataset=null"}, ".data.dataset", "missing required key: expected one of \"mnist\""},
       {{"data.dataset=mnsit"}, ".data.dataset", "did you mean \"mnist\"?"},
       {{"data.dataset=imagenet"}, ".data.dataset", "got \"imagenet\""},
-      {{"data.path=x"}, ".data.path", "synthetic data is generated in memory"},
+      {{"data.path=x"}, ".data.path",
+       "\"path\" applies only when \"dataset\" is \"mnist\", \"fashion-mnist\", \"cifar10\" or "
+       "\"cifar100\", not \"synthetic\"; remove it"},
       {{"data.dataset=mnist", "data.synthetic=null", "data.path=5"},
        ".data.path", "expected a directory path (a non-empty string), got 5 (a number)"},
       {{"data.dataset=mnist", "data.synthetic=null", "data.path=\"\""},
        ".data.path", "expected a directory path"},
       {{"data.dataset=mnist"}, ".data.synthetic",
-       "only used with dataset \"synthetic\" (dataset is \"mnist\")", false},
+       "\"synthetic\" applies only when \"dataset\" is \"synthetic\", not \"mnist\"; remove it or set "
+       "\"dataset\": \"synthetic\""},
       {{"data.synthetic.train_size=0"}, ".data.synthetic.train_size",
        "expected an integer in 1..10000000, got 0"},
       {{"data.synthetic.test_size=0"}, ".data.synthetic.test_size", "got 0"},
@@ -335,26 +336,27 @@ TEST(ScenarioParser, DataErrors) {
       {{"data.normalize.median=[1]"}, ".data.normalize.median", "unknown key \"median\""},
       {{"data.normalize=[1]"}, ".data.normalize", "expected an object"},
       {{"data.dataset=mnist", "data.synthetic=null", "data.normalize.std=[0.3,0.3,0.3]"},
-       ".data.normalize.std", "expected 1 value (one per channel: mnist has 1), got 3", false},
+       ".data.normalize.std", "expected 1 value (one per channel: mnist has 1), got 3"},
       {{"data.dataset=cifar10", "data.synthetic=null", "data.normalize.mean=[0.5]"},
-       ".data.normalize.mean", "expected 3 values (one per channel: cifar10 has 3), got 1", false},
+       ".data.normalize.mean", "expected 3 values (one per channel: cifar10 has 3), got 1"},
       {{"data.partition=random"}, ".data.partition",
        "expected one of \"iid\", \"by_dataset\", \"dirichlet\", got \"random\""},
       {{"data.dirichlet_alpha=0.3"}, ".data.dirichlet_alpha",
-       "only used with partition \"dirichlet\" (partition is \"iid\")"},
+       "applies only when \"partition\" is \"dirichlet\", not \"iid\""},
       {{"data.partition=dirichlet", "data.dirichlet_alpha=0"}, ".data.dirichlet_alpha",
        "expected a number > 0, got 0"},
       {{"data.second={\"dataset\":\"synthetic\"}"}, ".data.second",
-       "only used with partition \"by_dataset\" (partition is \"iid\")"},
+       "applies only when \"partition\" is \"by_dataset\", not \"iid\""},
       {{"data.partition=by_dataset"}, ".data.second",
-       "missing: partition \"by_dataset\" needs data.second"},
+       "missing required key: expected an object, e.g. {\"dataset\": \"mnist\"} (needed when "
+       "\"partition\" is \"by_dataset\")"},
       {{"data.partition=by_dataset", "data.second={\"dataset\":\"cifar\"}"},
        ".data.second.dataset", "did you mean \"cifar10\"?"},
       {{"data.partition=by_dataset", "data.second=5"}, ".data.second", "expected an object"},
       {{"data.partition=by_dataset", "data.second={\"dataset\":\"synthetic\",\"batch_size\":3}"},
        ".data.second.batch_size", "unknown key \"batch_size\""},
       {{"data.partition=by_dataset", "data.second={\"dataset\":\"synthetic\",\"path\":\"x\"}"},
-       ".data.second.path", "synthetic data is generated in memory"},
+       ".data.second.path", "\"path\" applies only when \"dataset\" is"},
       {{"workers=1", "data.partition=by_dataset", "data.second={\"dataset\":\"synthetic\"}"},
        ".data.partition", "needs workers >= 2"},
       {{"data.batch_size=0"}, ".data.batch_size", "expected an integer in 1..1000000, got 0"},
@@ -391,11 +393,12 @@ TEST(ScenarioParser, DataErrors) {
 TEST(ScenarioParser, TrainErrors) {
   const std::string step = "train.lr_schedule={\"type\":\"step\",";
   expect_all({
-      {{"train.epochs=5"}, ".train", "give either \"iterations\" or \"epochs\", not both"},
+      {{"train={\"iterations\":10,\"epochs\":5,\"lr\":0.05}"}, ".train",
+       "give either \"iterations\" or \"epochs\", not both"},
       {{"train.iterations=null"}, ".train", "missing the training length"},
       {{"train.iterations=0"}, ".train.iterations", "expected an integer >= 1, got 0"},
       {{"train.iterations=null", "train.epochs=0"}, ".train.epochs", "expected a number > 0, got 0"},
-      {{"train.lr=null"}, ".train.lr", "missing required key: expected the learning rate"},
+      {{"train.lr=null"}, ".train.lr", "missing required key: expected a number > 0, e.g. 0.005"},
       {{"train.lr=0"}, ".train.lr", "expected a number > 0, got 0"},
       {{"train.lr=fast"}, ".train.lr", "expected a number > 0, got \"fast\" (a string)"},
       {{"train.lr_schedule=cosine"}, ".train.lr_schedule.type",
@@ -416,9 +419,11 @@ TEST(ScenarioParser, TrainErrors) {
       {{step + "\"milestones\":[20],\"gamma\":1.5}"}, ".train.lr_schedule.gamma", "got 1.5"},
       {{step + "\"milestones\":[20],\"warmup\":1}"}, ".train.lr_schedule.warmup", "unknown key"},
       {{"train.lr_schedule={\"type\":\"constant\",\"milestones\":[20]}"},
-       ".train.lr_schedule.milestones", "only used with type \"step\""},
+       ".train.lr_schedule.milestones",
+       "\"milestones\" applies only when \"type\" is \"step\", not \"constant\"; remove it or set "
+       "\"type\": \"step\""},
       {{"train.lr_schedule={\"gamma\":0.5}"}, ".train.lr_schedule.gamma",
-       "only used with type \"step\""},
+       "\"gamma\" applies only when \"type\" is \"step\""},
       {{"train.lr_schedule=5"}, ".train.lr_schedule", "expected an object"},
       {{"train.eval_every=0"}, ".train.eval_every", "expected an integer >= 1, got 0"},
       {{"train.eval_batch_size=0"}, ".train.eval_batch_size", "expected an integer in 1..1000000"},
@@ -697,7 +702,8 @@ TEST(ScenarioParser, NetworkKeysCanBeSetFromTheCommandLine) {
 
 TEST(ScenarioParser, NetworkNs3Errors) {
   const std::string only_ns3 =
-      "applies only to backend \"ns3\", not to \"analytic\"; remove it or set \"backend\": \"ns3\"";
+      "applies only when \"backend\" is \"ns3\", not \"analytic\"; remove it or set \"backend\": "
+      "\"ns3\"";
   const std::string cc_name = "expected an ns-3 congestion control name: \"Tcp\" followed by "
                               "letters and digits, e.g. \"TcpCubic\" or \"TcpNewReno\", got ";
   const std::string attribute_name = "expected an ns-3 attribute name \"ns3::<Type>::<Attribute>\", "
@@ -713,10 +719,10 @@ TEST(ScenarioParser, NetworkNs3Errors) {
        "expected one of \"direct\", \"switch\", got \"star\""},
       {{"network.topology=swtich"}, ".network.topology", "did you mean \"switch\"?"},
       {{"network.server_link.bandwidth=1Gbps"}, ".network.server_link",
-       "\"server_link\" applies only to topology \"switch\" (topology is \"direct\"); remove it "
+       "\"server_link\" applies only when \"topology\" is \"switch\", not \"direct\"; remove it "
        "or set \"topology\": \"switch\""},
       {{"network.topology=direct", "network.server_link.latency=1ms"}, ".network.server_link",
-       "applies only to topology \"switch\""},
+       "applies only when \"topology\" is \"switch\""},
       {{"network.topology=switch", "network.server_link=5"}, ".network.server_link",
        "expected an object {...}, got 5 (a number)"},
       {{"network.topology=switch", "network.server_link.bandwidth=fast"},
@@ -726,7 +732,7 @@ TEST(ScenarioParser, NetworkNs3Errors) {
       {{"network.topology=switch", "network.server_link.latency=-1ms"},
        ".network.server_link.latency", "negative value"},
       {{"network.topology=switch", "network.server_link.delay=1ms"},
-       ".network.server_link.delay", "unknown key \"delay\" (known keys here: bandwidth, latency)"},
+       ".network.server_link.delay", "unknown key \"delay\"; did you mean \"latency\"?"},
       // downlink
       {{"network.downlink=1"}, ".network.downlink", "expected true or false, got 1 (a number)"},
       {{"network.downlink=yes"}, ".network.downlink", "got \"yes\" (a string)"},
@@ -775,8 +781,8 @@ TEST(ScenarioParser, NetworkNs3Errors) {
       {{"network.memo_warmup=-1"}, ".network.memo_warmup", "expected an integer >= 0, got -1"},
       {{"network.memo_warmup=0.5"}, ".network.memo_warmup", "got 0.5"},
       {{"network.fidelity=exact", "network.memo_warmup=3"}, ".network.memo_warmup",
-       "\"memo_warmup\" applies only to fidelity \"memo\", not to \"exact\" (which simulates every "
-       "iteration in one run, without warm-up runs); remove it or set \"fidelity\": \"memo\""},
+       "\"memo_warmup\" applies only when \"fidelity\" is \"memo\", not \"exact\"; remove it or set "
+       "\"fidelity\": \"memo\""},
       // ns3_attributes
       {{"network.ns3_attributes=[1]"}, ".network.ns3_attributes",
        "expected an object mapping ns-3 attribute names to values, e.g. "
@@ -863,10 +869,10 @@ TEST(ScenarioParser, NetworkContradictionsAreAllReported) {
   const std::vector<ScenarioIssue> issues = issues_of(doc);
   for (const char* path : {".network.fidelity", ".network.transport", ".network.queue_packets",
                            ".network.memo_warmup", ".network.ns3_attributes"}) {
-    EXPECT_TRUE(has_issue(issues, path, "applies only to backend \"ns3\"")) << path << "\n"
+    EXPECT_TRUE(has_issue(issues, path, "applies only when \"backend\" is \"ns3\"")) << path << "\n"
                                                                              << describe(issues);
   }
-  EXPECT_TRUE(has_issue(issues, ".network.server_link", "applies only to topology \"switch\""))
+  EXPECT_TRUE(has_issue(issues, ".network.server_link", "applies only when \"topology\" is \"switch\""))
       << describe(issues);
   EXPECT_EQ(issues.size(), 6u) << describe(issues);
 }
@@ -877,7 +883,7 @@ TEST(ScenarioParser, EveryProblemIsReportedTogether) {
   for (const char* set : {"workers=0", "train.lr=fast", "network.bandwith=1Gbps",
                           "network.latency=soon", "algorithms.4={\"name\":\"sasg\",\"label\":"
                           "\"sasg2\",\"density\":1.5}", "data.batch_size=-2", "model=vgg",
-                          "train.epochs=3", "algorithms.0.density=0.1",
+                          "train.eval_every=0", "algorithms.0.density=0.1",
                           "network.per_worker.2.bandwidth=fast", "data.partition=by_dataset"}) {
     apply_override(doc, set);
   }
@@ -887,7 +893,7 @@ TEST(ScenarioParser, EveryProblemIsReportedTogether) {
   } catch (const ScenarioError& e) {
     const std::vector<ScenarioIssue>& issues = e.issues();
     for (const char* path : {".workers", ".train.lr", ".network.bandwith", ".network.latency",
-                             ".algorithms[4].density", ".data.batch_size", ".model", ".train",
+                             ".algorithms[4].density", ".data.batch_size", ".model", ".train.eval_every",
                              ".algorithms[0].density", ".network.per_worker.2.bandwidth",
                              ".data.second"}) {
       EXPECT_TRUE(has_issue(issues, path, "")) << path << " missing in:\n" << describe(issues);
@@ -934,10 +940,8 @@ TEST(ScenarioParser, DataFilesPresentAreAccepted) {
 }
 
 TEST(ScenarioParser, DefaultMeanAndStdPerDataset) {
-  ParseOptions no_files;
-  no_files.check_data_files = false;
   auto source = [&](const char* dataset) {
-    return parse_scenario(with_dataset(dataset, ""), "n.json", no_files).data.primary;
+    return parse_scenario(with_dataset(dataset, ""), "n.json").data.primary;
   };
   EXPECT_EQ(source("mnist").mean, std::vector<double>{0.1307});
   EXPECT_EQ(source("mnist").std, std::vector<double>{0.3081});
@@ -950,115 +954,23 @@ TEST(ScenarioParser, DefaultMeanAndStdPerDataset) {
 }
 
 TEST(ScenarioParser, DefaultPathsResolveAgainstTheCurrentDirectory) {
-  ParseOptions no_files;
-  no_files.check_data_files = false;
   const std::string cwd = fs::current_path().string();
-  EXPECT_EQ(parse_scenario(with_dataset("mnist", ""), "n", no_files).data.primary.path,
+  EXPECT_EQ(parse_scenario(with_dataset("mnist", ""), "n").data.primary.path,
             cwd + "/data/mnist");
-  EXPECT_EQ(parse_scenario(with_dataset("cifar10", ""), "n", no_files).data.primary.path,
+  EXPECT_EQ(parse_scenario(with_dataset("cifar10", ""), "n").data.primary.path,
             cwd + "/data/cifar10");
-  EXPECT_EQ(parse_scenario(with_dataset("cifar100", ""), "n", no_files).data.primary.path,
+  EXPECT_EQ(parse_scenario(with_dataset("cifar100", ""), "n").data.primary.path,
             cwd + "/data/cifar100");
-  EXPECT_EQ(parse_scenario(with_dataset("fashion-mnist", ""), "n", no_files).data.primary.path,
+  EXPECT_EQ(parse_scenario(with_dataset("fashion-mnist", ""), "n").data.primary.path,
             "/usr/share/datasets/fashion-mnist");
-  EXPECT_EQ(parse_scenario(with_dataset("mnist", "a/./b/../c/"), "n", no_files).data.primary.path,
+  EXPECT_EQ(parse_scenario(with_dataset("mnist", "a/./b/../c/"), "n").data.primary.path,
             cwd + "/a/c");
 }
 
-void expect_missing_files(const json& doc, const std::string& path,
-                          const std::vector<std::string>& parts) {
-  const std::vector<ScenarioIssue> issues = issues_of(doc);
-  ASSERT_EQ(issues.size(), 1u) << describe(issues);
-  EXPECT_EQ(issues[0].path, path);
-  for (const std::string& part : parts) {
-    EXPECT_NE(issues[0].message.find(part), std::string::npos)
-        << "wanted \"" << part << "\" in: " << issues[0].message;
-  }
-}
-
-TEST(ScenarioParser, MissingMnistFilesNameEachFileTheDirectoryAndTheFix) {
+TEST(ScenarioParser, DatasetFilesAreNotCheckedHere) {
+  // Files are checked where data is loaded and validated (tests/data/test_DatasetFiles.cpp).
   TempDir tmp;
-  tmp.touch("m/train-images-idx3-ubyte.gz");
-  tmp.touch("m/t10k-labels-idx1-ubyte");
-  expect_missing_files(with_dataset("mnist", tmp.str() + "/m"), ".data.path",
-                       {"missing mnist files in " + tmp.str() + "/m: ",
-                        "train-labels-idx1-ubyte, t10k-images-idx3-ubyte (plain or .gz)",
-                        "run scripts/fetch_mnist.sh, or set data.path to the directory"});
-}
-
-TEST(ScenarioParser, MissingDirectoryIsSaid) {
-  TempDir tmp;
-  expect_missing_files(with_dataset("mnist", tmp.str() + "/none"), ".data.path",
-                       {tmp.str() + "/none (the directory does not exist)",
-                        "train-images-idx3-ubyte, train-labels-idx1-ubyte, "
-                        "t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte"});
-}
-
-TEST(ScenarioParser, MissingFashionMnistSaysWhichPackage) {
-  TempDir tmp;
-  expect_missing_files(with_dataset("fashion-mnist", tmp.str()), ".data.path",
-                       {"missing fashion-mnist files in " + tmp.str(),
-                        "apt-get install dataset-fashion-mnist"});
-}
-
-TEST(ScenarioParser, MissingCifarSaysWhatToDownloadAndWhere) {
-  TempDir tmp;
-  test::make_dataset(tmp, DatasetKind::kCifar10, "c10");
-  fs::remove(tmp.path() / "c10" / "data_batch_3.bin");
-  expect_missing_files(with_dataset("cifar10", tmp.str() + "/c10"), ".data.path",
-                       {"missing cifar10 file in " + tmp.str() + "/c10: data_batch_3.bin;",
-                        "download the CIFAR-10 binary version "
-                        "(https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz)",
-                        "put data_batch_1.bin..data_batch_5.bin and test_batch.bin in " +
-                            tmp.str() + "/c10",
-                        "tar xzf cifar-10-binary.tar.gz --strip-components=1 -C " + tmp.str() +
-                            "/c10",
-                        "or set data.path to the directory that holds them"});
-  expect_missing_files(with_dataset("cifar100", tmp.str()), ".data.path",
-                       {"train.bin, test.bin", "download the CIFAR-100 binary version "
-                        "(https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz)",
-                        "put train.bin and test.bin in " + tmp.str(),
-                        "tar xzf cifar-100-binary.tar.gz --strip-components=1 -C " + tmp.str()});
-}
-
-TEST(ScenarioParser, SecondDatasetFilesAreCheckedUnderByDataset) {
-  TempDir tmp;
-  json doc = base_scenario();
-  apply_override(doc, "data.partition=by_dataset");
-  apply_override(doc, "data.second={\"dataset\":\"mnist\",\"path\":\"" + tmp.str() + "\"}");
-  expect_missing_files(doc, ".data.second.path",
-                       {"missing mnist files in " + tmp.str(), "set data.second.path"});
-  test::make_dataset(tmp, DatasetKind::kMnist, ".");
-  EXPECT_TRUE(issues_of(doc).empty());
-}
-
-TEST(ScenarioParser, MissingFilesInTheDefaultDirectorySaySoAndAreRelativeToTheCurrentOne) {
-  TempDir tmp;
-  std::vector<ScenarioIssue> missing;
-  std::vector<ScenarioIssue> present;
-  {
-    // Restores the working directory even if something below throws.
-    struct CwdGuard {
-      fs::path saved = fs::current_path();
-      ~CwdGuard() { fs::current_path(saved); }
-    } guard;
-    fs::current_path(tmp.path());
-    missing = issues_of(with_dataset("cifar100", ""));
-    test::make_dataset(tmp, DatasetKind::kCifar100, "data/cifar100");
-    present = issues_of(with_dataset("cifar100", ""));
-  }
-  EXPECT_TRUE(has_issue(missing, ".data.path",
-                        "missing cifar100 files in " + tmp.str() +
-                            "/data/cifar100 (the default data.path) (the directory does not exist)"))
-      << describe(missing);
-  EXPECT_TRUE(present.empty()) << describe(present);
-}
-
-TEST(ScenarioParser, DataFileCheckCanBeTurnedOff) {
-  TempDir tmp;
-  ParseOptions no_files;
-  no_files.check_data_files = false;
-  EXPECT_TRUE(issues_of(with_dataset("cifar10", tmp.str() + "/none"), no_files).empty());
+  EXPECT_TRUE(issues_of(with_dataset("cifar10", tmp.str() + "/none")).empty());
 }
 
 // ---- files ----
@@ -1180,10 +1092,38 @@ TEST(ScenarioParser, SeedsAreParsedAndRoundTrip) {
             (std::vector<uint64_t>{18446744073709551615u, 1000u}));
 }
 
+TEST(ScenarioParser, SeedAndSeedsInOneFileAreAnError) {
+  json doc = base_scenario();
+  doc["seed"] = 1;
+  doc["seeds"] = {1, 2};
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".seeds", "give either \"seed\" (one run) or \"seeds\" (one run "
+                                          "per seed), not both"))
+      << describe(issues);
+  EXPECT_EQ(issues.size(), 1u) << describe(issues);
+}
+
+// --set of one of two keys that give the same setting drops the other one: the explicit
+// override wins.
+TEST(ScenarioParser, SettingOneOfTwoAlternativeKeysDropsTheOther) {
+  TempDir tmp;
+  json doc = base_scenario();
+  doc["train"].erase("iterations");
+  doc["train"]["epochs"] = 2;
+  doc["seed"] = 7;
+  const fs::path file = tmp.write("epochs.json", doc.dump(2));
+  const Scenario s = load_scenario(file.string(), {"train.iterations=30", "seeds=[1,2]"});
+  EXPECT_EQ(s.train.iterations, 30);
+  EXPECT_FALSE(s.train.epochs);
+  EXPECT_EQ(s.seeds, (std::vector<uint64_t>{1, 2}));
+  const Scenario back = load_scenario(file.string(), {"train.iterations=30", "train.epochs=3"});
+  EXPECT_EQ(back.train.epochs, 3.0);
+  EXPECT_FALSE(back.train.iterations);
+  EXPECT_EQ(back.seed, 7u);
+}
+
 TEST(ScenarioParser, SeedsErrors) {
   expect_all({
-      {{"seed=1", "seeds=[1,2]"}, ".seeds",
-       "give either \"seed\" (one run) or \"seeds\" (one run per seed), not both"},
       {{"seeds=[]"}, ".seeds", "expected a non-empty list of seeds, e.g. [1, 19, 31, 42, 80], got []"},
       {{"seeds=5"}, ".seeds", "expected a non-empty list of seeds, e.g. [1, 19, 31, 42, 80], got 5"},
       {{"seeds=[1,-2]"}, ".seeds[1]", "expected a non-negative integer, got -2"},
@@ -1277,40 +1217,39 @@ TEST(ScenarioParser, ComputeErrors) {
       {{"compute.model=fixd", "compute.batch_time=5ms"}, ".compute.model",
        "did you mean \"fixed\"?"},
       {{"compute.model=fixed"}, ".compute.batch_time",
-       "missing required key: expected a time > 0 for one forward and backward pass of a "
-       "worker's minibatch, e.g. \"5ms\" (model \"fixed\" needs it)"},
+       "missing required key: expected a time > 0 like \"0.1ms\" or \"5us\", e.g. \"5ms\" (needed "
+       "when \"model\" is \"fixed\")"},
       {{fixed, "compute.batch_time=0s"}, ".compute.batch_time",
-       "expected a time > 0 (one forward and backward pass of a worker's minibatch), e.g. "
-       "\"5ms\", got \"0s\""},
+       "expected a time > 0 like \"0.1ms\" or \"5us\", got \"0s\""},
       {{fixed, "compute.batch_time=5"}, ".compute.batch_time",
-       "expected a time like \"0.1ms\" or \"5us\", got 5 (a number)"},
+       "expected a time > 0 like \"0.1ms\" or \"5us\", got 5 (a number)"},
       {{fixed, "compute.batch_time=fast"}, ".compute.batch_time",
-       "expected a time like \"0.1ms\" or \"5us\", got \"fast\""},
+       "expected a time > 0 like \"0.1ms\" or \"5us\", got \"fast\""},
       {{fixed, "compute.topk_time=-1ms"}, ".compute.topk_time", "expected a time like"},
       {{"compute.model=flops"}, ".compute.device_flops",
-       "missing required key: expected the effective FLOP/s of a worker's device, a number > 0, "
-       "e.g. 2e11 (model \"flops\" needs it)"},
+       "missing required key: expected a number > 0, e.g. 2e11 (needed when \"model\" is "
+       "\"flops\")"},
       {{flops, "compute.device_flops=0"}, ".compute.device_flops", "expected a number > 0, got 0"},
       {{flops, "compute.device_flops=\"2e11\""}, ".compute.device_flops",
        "got \"2e11\" (a string)"},
       {{flops, "compute.topk_flops_per_element=-1"}, ".compute.topk_flops_per_element",
        "expected a number >= 0, got -1"},
       {{"compute.batch_time=5ms"}, ".compute.batch_time",
-       "\"batch_time\" applies only to compute model \"fixed\", not to \"none\"; remove it or "
+       "\"batch_time\" applies only when \"model\" is \"fixed\", not \"none\"; remove it or "
        "set \"model\": \"fixed\""},
       {{flops, "compute.topk_time=1ms"}, ".compute.topk_time",
-       "\"topk_time\" applies only to compute model \"fixed\", not to \"flops\"; remove it or "
+       "\"topk_time\" applies only when \"model\" is \"fixed\", not \"flops\"; remove it or "
        "set \"model\": \"fixed\""},
       {{fixed, "compute.device_flops=1e9"}, ".compute.device_flops",
-       "\"device_flops\" applies only to compute model \"flops\", not to \"fixed\"; remove it "
+       "\"device_flops\" applies only when \"model\" is \"flops\", not \"fixed\"; remove it "
        "or set \"model\": \"flops\""},
       {{"compute.model=measured", "compute.topk_flops_per_element=5"},
        ".compute.topk_flops_per_element",
-       "\"topk_flops_per_element\" applies only to compute model \"flops\", not to "
+       "\"topk_flops_per_element\" applies only when \"model\" is \"flops\", not "
        "\"measured\""},
       {{"compute.per_worker.3.speed=0.5"}, ".compute.per_worker",
-       "\"per_worker\" scales compute times, but compute model \"none\" has none; remove it or "
-       "set \"model\" to \"fixed\", \"measured\" or \"flops\""},
+       "\"per_worker\" applies only when \"model\" is \"fixed\", \"measured\" or \"flops\", not "
+       "\"none\"; remove it or set \"model\" to one of them"},
       {{fixed, "compute.per_worker=5"}, ".compute.per_worker",
        "expected an object keyed by worker index, e.g. {\"3\": {\"speed\": 0.5}}, got 5"},
       {{fixed, "compute.per_worker.3.speed=0"}, ".compute.per_worker.3.speed",
@@ -1318,7 +1257,7 @@ TEST(ScenarioParser, ComputeErrors) {
       {{fixed, "compute.per_worker.3.speed=fast"}, ".compute.per_worker.3.speed",
        "got \"fast\" (a string)"},
       {{fixed, "compute.per_worker.3={}"}, ".compute.per_worker.3.speed",
-       "missing required key: expected the worker's relative speed, a number > 0"},
+       "missing required key: expected a number > 0, e.g. 0.5"},
       {{fixed, "compute.per_worker.3=0.5"}, ".compute.per_worker.3", "expected an object"},
       {{fixed, "compute.per_worker.3.speed=1", "compute.per_worker.3.bandwidth=1Gbps"},
        ".compute.per_worker.3.bandwidth",
@@ -1333,10 +1272,10 @@ TEST(ScenarioParser, ComputeErrors) {
        "expected a worker index"},
       {{fixed, "compute.flops=1"}, ".compute.flops", "did you mean \"device_flops\""},
       {{fixed, "compute.speed=1"}, ".compute.speed",
-       "it is set per worker: \"per_worker\": {\"3\": {\"speed\": 0.5}}"},
+       "it is set per worker in \"compute.per_worker\", e.g. {\"3\": {\"speed\": 0.5}}"},
       {{fixed, "compute.type=fixed"}, ".compute.type", "did you mean \"model\"?"},
       {{fixed, "compute.bandwidth=1Gbps"}, ".compute.bandwidth",
-       "links are set in \"network\", not in \"compute\""},
+       "did you mean \"network.bandwidth\"?"},
       {{fixed, "compute.batch_tim=1ms"}, ".compute.batch_tim", "did you mean \"batch_time\"?"},
   });
 }
@@ -1362,10 +1301,10 @@ TEST(ScenarioParser, ComputeContradictionsAreAllReported) {
                                    "per_worker": {"1": {"speed": 2}}})");
   const std::vector<ScenarioIssue> issues = issues_of(doc);
   for (const char* key : {"batch_time", "topk_time", "device_flops", "topk_flops_per_element"}) {
-    EXPECT_TRUE(has_issue(issues, std::string(".compute.") + key, "not to \"none\""))
+    EXPECT_TRUE(has_issue(issues, std::string(".compute.") + key, "not \"none\""))
         << key << describe(issues);
   }
-  EXPECT_TRUE(has_issue(issues, ".compute.per_worker", "compute model \"none\" has none"))
+  EXPECT_TRUE(has_issue(issues, ".compute.per_worker", "not \"none\""))
       << describe(issues);
   EXPECT_EQ(issues.size(), 5u) << describe(issues);
 }

@@ -1,5 +1,6 @@
-// The scenario files shipped in scenarios/ must validate; their data-file check is pointed at
-// a temporary directory holding (empty) dataset files, so data/ need not be present.
+// The scenario files shipped in scenarios/ must validate and hold the settings they document.
+// Their data paths point at a temporary directory holding (empty) dataset files, as the data
+// check expects; the parser itself does not look at the files.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -39,14 +40,15 @@ TEST(ShippedScenarios, Quickstart) {
   EXPECT_EQ(s.train.eval_every, 100);
   EXPECT_EQ(s.train.target_accuracy, 90.0);
   ASSERT_EQ(s.algorithms.size(), 4u);
-  EXPECT_EQ(s.algorithms[0].kind, AlgorithmKind::kSgd);
-  EXPECT_EQ(s.algorithms[1].kind, AlgorithmKind::kSparse);
-  EXPECT_EQ(s.algorithms[2].kind, AlgorithmKind::kLasg);
-  EXPECT_EQ(s.algorithms[3].kind, AlgorithmKind::kSasg);
-  EXPECT_EQ(s.algorithms[3].density, 0.01);
-  EXPECT_EQ(s.algorithms[3].max_delay, 10);
-  EXPECT_EQ(s.algorithms[3].c_factor, 2.0);
-  EXPECT_EQ(s.algorithms[3].kappa, 1.0);
+  EXPECT_EQ(s.algorithms[0].name(), "sgd");
+  EXPECT_EQ(s.algorithms[1].name(), "sparse");
+  EXPECT_EQ(s.algorithms[2].name(), "lasg");
+  EXPECT_EQ(s.algorithms[3].name(), "sasg");
+  const SasgOptions& sasg = s.algorithms[3].options_as<SasgOptions>();
+  EXPECT_EQ(sasg.topk.density, 0.01);
+  EXPECT_EQ(sasg.rule.max_delay, 10);
+  EXPECT_EQ(sasg.rule.c_factor, 2.0);
+  EXPECT_EQ(sasg.rule.kappa, 1.0);
   // The shipped files name their backend; either one is valid with these settings.
   EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/quickstart.json"));
   EXPECT_EQ(s.network.topology, TopologyKind::kDirect);
@@ -57,9 +59,7 @@ TEST(ShippedScenarios, Quickstart) {
 }
 
 TEST(ShippedScenarios, QuickstartUsesTheDefaultMnistDirectory) {
-  ParseOptions no_files;
-  no_files.check_data_files = false;
-  const Scenario s = load_scenario(kScenarios + "/quickstart.json", {}, no_files);
+  const Scenario s = load_scenario(kScenarios + "/quickstart.json", {});
   EXPECT_EQ(s.data.primary.path, (fs::current_path() / "data/mnist").string());
 }
 
@@ -83,15 +83,15 @@ TEST(ShippedScenarios, PaperMnistFcHasThePapersSettings) {
   EXPECT_EQ(s.train.target_accuracy, 98.0);
   EXPECT_FALSE(s.train.target_top5);
   ASSERT_EQ(s.algorithms.size(), 4u);
-  for (const AlgorithmOptions& a : s.algorithms) {
-    EXPECT_EQ(a.label, to_string(a.kind));
-    EXPECT_EQ(a.density, 0.01);
-    EXPECT_EQ(a.topk_scope, TopkScope::kPerTensor);
-    EXPECT_EQ(a.max_delay, 10);
-    EXPECT_EQ(a.kappa, 1.0);
-    EXPECT_EQ(a.c_factor, 2.0);
-    EXPECT_EQ(a.threshold_lr, ThresholdLrKind::kCurrent);
-    EXPECT_TRUE(a.xi.empty());
+  for (const AlgorithmConfig& a : s.algorithms) {
+    EXPECT_EQ(a.label, a.name());
+    EXPECT_EQ(test::topk_of(a).density, 0.01);
+    EXPECT_EQ(test::topk_of(a).scope, TopkScope::kPerTensor);
+    EXPECT_EQ(test::rule_of(a).max_delay, 10);
+    EXPECT_EQ(test::rule_of(a).kappa, 1.0);
+    EXPECT_EQ(test::rule_of(a).c_factor, 2.0);
+    EXPECT_EQ(test::rule_of(a).threshold_lr, ThresholdLrKind::kCurrent);
+    EXPECT_TRUE(test::rule_of(a).xi.empty());
   }
   EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/paper/mnist_fc.json"));
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
@@ -108,16 +108,15 @@ void expect_paper_common(const Scenario& s, const std::string& file) {
   EXPECT_EQ(s.train.eval_every, 100);
   EXPECT_FALSE(s.train.iterations);
   ASSERT_EQ(s.algorithms.size(), 4u);
-  const AlgorithmKind kinds[] = {AlgorithmKind::kSgd, AlgorithmKind::kSparse,
-                                 AlgorithmKind::kLasg, AlgorithmKind::kSasg};
+  const char* names[] = {"sgd", "sparse", "lasg", "sasg"};
   for (size_t i = 0; i < 4; ++i) {
-    const AlgorithmOptions& a = s.algorithms[i];
-    EXPECT_EQ(a.kind, kinds[i]);
-    EXPECT_EQ(a.label, to_string(a.kind));
-    EXPECT_EQ(a.density, 0.01);
-    EXPECT_EQ(a.topk_scope, TopkScope::kPerTensor);
-    EXPECT_EQ(a.max_delay, 10);
-    EXPECT_TRUE(a.xi.empty());
+    const AlgorithmConfig& a = s.algorithms[i];
+    EXPECT_EQ(a.name(), names[i]);
+    EXPECT_EQ(a.label, a.name());
+    EXPECT_EQ(test::topk_of(a).density, 0.01);
+    EXPECT_EQ(test::topk_of(a).scope, TopkScope::kPerTensor);
+    EXPECT_EQ(test::rule_of(a).max_delay, 10);
+    EXPECT_TRUE(test::rule_of(a).xi.empty());
   }
   EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/" + file));
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
@@ -130,11 +129,11 @@ void expect_paper_common(const Scenario& s, const std::string& file) {
 
 // The CIFAR threshold: c = alpha_thr * M^2 with alpha_thr the lr one epoch behind.
 void expect_cifar_threshold(const Scenario& s, double lasg_kappa, double sasg_kappa) {
-  EXPECT_EQ(s.algorithms[2].kappa, lasg_kappa);
-  EXPECT_EQ(s.algorithms[3].kappa, sasg_kappa);
+  EXPECT_EQ(test::rule_of(s.algorithms[2]).kappa, lasg_kappa);
+  EXPECT_EQ(test::rule_of(s.algorithms[3]).kappa, sasg_kappa);
   for (size_t i : {2u, 3u}) {
-    EXPECT_EQ(s.algorithms[i].c_factor, 1.0) << i;
-    EXPECT_EQ(s.algorithms[i].threshold_lr, ThresholdLrKind::kLagged) << i;
+    EXPECT_EQ(test::rule_of(s.algorithms[i]).c_factor, 1.0) << i;
+    EXPECT_EQ(test::rule_of(s.algorithms[i]).threshold_lr, ThresholdLrKind::kLagged) << i;
   }
 }
 
@@ -171,8 +170,11 @@ TEST(ShippedScenarios, PaperCifar100HasThePapersSettings) {
   EXPECT_EQ(s.name, "paper_cifar100_resnet18");
   expect_paper_common(s, "paper/cifar100_resnet18.json");
   EXPECT_EQ(s.data.primary.kind, DatasetKind::kCifar100);
+  // The authors' CIFAR-100 transform normalizes with mean = std = (0.5071, 0.4865, 0.4409),
+  // not with CIFAR-100's usual std; the file reproduces it and says so.
   EXPECT_EQ(s.data.primary.mean, (std::vector<double>{0.5071, 0.4865, 0.4409}));
-  EXPECT_EQ(s.data.primary.std, (std::vector<double>{0.2673, 0.2564, 0.2762}));
+  EXPECT_EQ(s.data.primary.std, (std::vector<double>{0.5071, 0.4865, 0.4409}));
+  EXPECT_NE(s.description.find("mean = std"), std::string::npos) << s.description;
   EXPECT_EQ(s.data.augment.crop_padding, 4);
   EXPECT_TRUE(s.data.augment.horizontal_flip);
   EXPECT_EQ(s.data.augment.rotation_degrees, 15.0);
@@ -187,51 +189,12 @@ TEST(ShippedScenarios, PaperCifar100HasThePapersSettings) {
   expect_cifar_threshold(s, 5.0, 1.25);
 }
 
-TEST(ShippedScenarios, PaperCifarScenariosNameTheMissingFilesAndWhereToPutThem) {
-  TempDir tmp;
-  const fs::path before = fs::current_path();
-  // The default data.path is relative to the current directory: run from an empty one.
-  fs::current_path(tmp.path());
-  std::string c10, c100;
-  try {
-    load_scenario(kScenarios + "/paper/cifar10_resnet18.json", {});
-  } catch (const ScenarioError& e) {
-    c10 = e.what();
-  }
-  try {
-    load_scenario(kScenarios + "/paper/cifar100_resnet18.json", {});
-  } catch (const ScenarioError& e) {
-    c100 = e.what();
-  }
-  fs::current_path(before);
-  const std::string dir10 = (tmp.path() / "data/cifar10").string();
-  for (const std::string& part :
-       {".data.path: missing cifar10 files in " + dir10 + " (the default data.path)",
-        std::string("data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, "
-                    "data_batch_5.bin, test_batch.bin"),
-        std::string("https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz"),
-        "tar xzf cifar-10-binary.tar.gz --strip-components=1 -C " + dir10}) {
-    EXPECT_NE(c10.find(part), std::string::npos) << "wanted \"" << part << "\" in:\n" << c10;
-  }
-  const std::string dir100 = (tmp.path() / "data/cifar100").string();
-  for (const std::string& part :
-       {".data.path: missing cifar100 files in " + dir100 + " (the default data.path)",
-        std::string("train.bin, test.bin"),
-        std::string("https://www.cs.toronto.edu/~kriz/cifar-100-binary.tar.gz"),
-        "tar xzf cifar-100-binary.tar.gz --strip-components=1 -C " + dir100}) {
-    EXPECT_NE(c100.find(part), std::string::npos) << "wanted \"" << part << "\" in:\n" << c100;
-  }
-}
-
 TEST(ShippedScenarios, PaperFashionMnistUsesTheCifar10Recipe) {
   TempDir tmp;
   const std::string fmnist = test::make_dataset(tmp, DatasetKind::kFashionMnist, "f");
   const Scenario s =
       load_scenario(kScenarios + "/paper/fmnist_resnet18.json", {"data.path=" + fmnist});
-  ParseOptions no_files;
-  no_files.check_data_files = false;
-  const Scenario cifar =
-      load_scenario(kScenarios + "/paper/cifar10_resnet18.json", {}, no_files);
+  const Scenario cifar = load_scenario(kScenarios + "/paper/cifar10_resnet18.json", {});
   EXPECT_EQ(s.name, "paper_fmnist_resnet18");
   expect_paper_common(s, "paper/fmnist_resnet18.json");
   EXPECT_EQ(s.data.primary.kind, DatasetKind::kFashionMnist);
@@ -270,9 +233,9 @@ TEST(ShippedScenarios, PaperHeteroMixesMnistAndFashionMnistWithTheMnistRecipe) {
   EXPECT_EQ(s.train.lr_schedule.kind, LrScheduleKind::kConstant);
   ASSERT_TRUE(s.train.target_accuracy);
   for (size_t i : {2u, 3u}) {
-    EXPECT_EQ(s.algorithms[i].kappa, 1.0) << i;
-    EXPECT_EQ(s.algorithms[i].c_factor, 2.0) << i;
-    EXPECT_EQ(s.algorithms[i].threshold_lr, ThresholdLrKind::kCurrent) << i;
+    EXPECT_EQ(test::rule_of(s.algorithms[i]).kappa, 1.0) << i;
+    EXPECT_EQ(test::rule_of(s.algorithms[i]).c_factor, 2.0) << i;
+    EXPECT_EQ(test::rule_of(s.algorithms[i]).threshold_lr, ThresholdLrKind::kCurrent) << i;
   }
 }
 
@@ -323,14 +286,12 @@ TEST(ShippedScenarios, ExampleDirichlet) {
 
 // Every scenario file in the repository validates (data files aside), so examples cannot rot.
 TEST(ShippedScenarios, EveryScenarioFileValidates) {
-  ParseOptions no_files;
-  no_files.check_data_files = false;
   int files = 0;
   for (const auto& entry : fs::recursive_directory_iterator(kScenarios)) {
     if (entry.path().extension() != ".json") continue;
     ++files;
     try {
-      load_scenario(entry.path().string(), {}, no_files);
+      load_scenario(entry.path().string(), {});
     } catch (const ScenarioError& e) {
       ADD_FAILURE() << e.what();
     }

@@ -1,0 +1,58 @@
+#include "sim/metrics/ResultSchema.h"
+
+#include "algorithms/Catalog.h"
+
+namespace sasgsim::results {
+namespace {
+
+using nlohmann::json;
+
+json field_json(const Field& f) {
+  return {{"name", f.name}, {"unit", f.unit}, {"meaning", f.meaning}};
+}
+
+template <size_t N>
+json fields_json(const std::array<Field, N>& fields) {
+  json list = json::array();
+  for (const Field& f : fields) list.push_back(field_json(f));
+  return list;
+}
+
+template <size_t N>
+json fields_json(const std::array<const Field*, N>& fields) {
+  json list = json::array();
+  for (const Field* f : fields) list.push_back(field_json(*f));
+  return list;
+}
+
+json algorithms_json() {
+  json list = json::array();
+  for (const AlgorithmType* type : algorithm_catalog()) {
+    const AlgorithmTraits& t = type->traits();
+    list.push_back({{"name", type->name()},
+                    {"summary", type->summary()},
+                    {"lazy", t.lazy},
+                    {"compresses", t.compresses},
+                    {"error_feedback", t.error_feedback},
+                    {"stores_vectors", t.stores_vectors}});
+  }
+  return list;
+}
+
+}  // namespace
+
+json schema_json() {
+  return {{"metrics.csv", fields_json(kMetrics)},
+          {"uploads.csv", fields_json(kUploads)},
+          {"iterations.csv", fields_json(kIterations)},
+          {"summary.json",
+           {{"always", fields_json(summary::kAlways)},
+            {"with_target", fields_json(summary::kWithTarget)}}},
+          {"sweep.csv",
+           {{"before_keys", {field_json(kSweepPoint), field_json(kSweepAlgorithm)}},
+            {"figures", fields_json(kSweepFigures)},
+            {"after_figures", {field_json(kSweepTrained)}}}},
+          {"algorithms", algorithms_json()}};
+}
+
+}  // namespace sasgsim::results

@@ -1,0 +1,50 @@
+// The simulated compute time of each iteration, under the scenario's compute model: every
+// worker is charged for what its algorithm had it compute (gradients, compressions), at its own
+// speed, and the synchronous server waits for the slowest worker.
+#pragma once
+
+#include <chrono>
+#include <vector>
+
+#include <torch/types.h>
+
+#include "algorithms/Algorithm.h"
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+
+class TrainingData;
+
+class ComputeClock {
+ public:
+  // `numel`: the model's parameter count (a top-k selection's cost grows with it).
+  ComputeClock(const Scenario& scenario, const TrainingData& data, int64_t numel,
+               torch::Device device);
+
+  void begin_iteration();
+  // Brackets worker m's computation in this iteration (timed with compute model "measured").
+  void begin_worker(int worker);
+  void end_worker(int worker);
+  // One gradient computed by worker m (charged with "fixed" and "flops").
+  void gradient(int worker);
+  // Brackets the algorithm's decisions for all workers at once (measured: shared equally).
+  void begin_decisions();
+  void end_decisions();
+  // The iteration's compute time: the slowest worker's, with its compressions charged.
+  double iteration_seconds(const std::vector<WorkerOutcome>& outcomes) const;
+
+ private:
+  using Clock = std::chrono::steady_clock;
+  double seconds_since(Clock::time_point start) const;
+
+  const ComputeOptions& options_;
+  torch::Device device_;
+  bool measured_;
+  double gradient_s_ = 0.0;  // modelled seconds of one gradient at speed 1
+  double topk_s_ = 0.0;      // modelled seconds of one top-k selection at speed 1
+  std::vector<double> worker_s_;
+  double decisions_s_ = 0.0;
+  Clock::time_point start_{};
+};
+
+}  // namespace sasgsim

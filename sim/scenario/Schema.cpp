@@ -1,0 +1,116 @@
+#include "sim/scenario/Schema.h"
+
+#include <algorithm>
+
+#include "sim/scenario/HintIndex.h"
+
+namespace sasgsim {
+namespace {
+
+using nlohmann::json;
+
+std::string quoted(const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
+
+// `"a"`, `"a" or "b"`, `"a", "b" or "c"`.
+std::string either(const std::vector<json>& values) {
+  std::string s;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (i > 0) s += i + 1 == values.size() ? " or " : ", ";
+    s += values[i].dump();
+  }
+  return s;
+}
+
+// "a number > 0", "one of \"a\", \"b\"", "a time like ...": what a missing key should hold.
+std::string expected_value(const KeyInfo& key) {
+  const json& schema = key.value_schema;
+  if (schema.contains("enum")) {
+    std::string s = "one of ";
+    for (size_t i = 0; i < schema["enum"].size(); ++i) s += (i ? ", " : "") + schema["enum"][i].dump();
+    return s;
+  }
+  if (key.type == "rate string") return std::string("a rate like ") + kRateExample;
+  if (key.type == "time string") {
+    return "a time" + (key.allowed.empty() || key.allowed == ">= 0" ? "" : " " + key.allowed) +
+           " like " + kTimeExample;
+  }
+  if (key.type == "integer" || key.type == "number") {
+    return (key.type == "integer" ? "an integer " : "a number ") + key.allowed;
+  }
+  if (key.type == "object") return "an object";
+  return "a " + key.type;
+}
+
+std::optional<int> worker_index(const std::string& key, const std::string& item_path,
+                                const ParseContext& ctx) {
+  const bool canonical =
+      !key.empty() && key.size() <= 9 && (key.size() == 1 || key[0] != '0') &&
+      std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!canonical) {
+    ctx.issues.push_back({item_path, "expected a worker index (a decimal integer such as \"3\") "
+                                     "as the key, got " + quoted(key)});
+    return std::nullopt;
+  }
+  const int index = std::stoi(key);
+  if (ctx.workers && index >= *ctx.workers) {
+    ctx.issues.push_back({item_path, "worker " + key + " does not exist: workers is " +
+                                         std::to_string(*ctx.workers) + " (indices 0.." +
+                                         std::to_string(*ctx.workers - 1) + ")"});
+    return std::nullopt;
+  }
+  return index;
+}
+
+}  // namespace
+
+bool read_worker_map(
+    const json& value, const std::string& path, const std::string& example, ParseContext& ctx,
+    const std::function<bool(const json&, const std::string&, std::optional<int>)>& entry) {
+  if (!value.is_object()) {
+    ctx.issues.push_back({path, "expected an object keyed by worker index, e.g. " + example +
+                                    ", got " + JsonReader::describe_value(value, true)});
+    return false;
+  }
+  bool ok = true;
+  for (const auto& item : value.items()) {
+    const std::string item_path = JsonReader::child_path(path, item.key());
+    const std::optional<int> worker = worker_index(item.key(), item_path, ctx);
+    ok = entry(item.value(), item_path, worker) && worker.has_value() && ok;
+  }
+  return ok;
+}
+
+std::string missing_text(const KeyInfo& key, bool conditional) {
+  std::string text = expected_value(key);
+  if (!key.example.empty()) text += ", e.g. " + key.example;
+  if (conditional) {
+    text += " (needed when " + quoted(key.required_when.selector) + " is " +
+            either(key.required_when.values) + ")";
+  }
+  return text;
+}
+
+std::string not_applicable_text(const KeyInfo& key, const Condition& c, const json& current) {
+  const std::string fix = c.values.size() == 1
+                              ? quoted(c.selector) + ": " + c.values.front().dump()
+                              : quoted(c.selector) + " to one of them";
+  return quoted(key.name) + " applies only when " + quoted(c.selector) + " is " +
+         either(c.values) + ", not " + current.dump() + "; remove it or set " + fix;
+}
+
+std::map<std::string, std::string> section_hints(
+    const SectionInfo& section, const std::vector<std::pair<std::string, std::string>>& own,
+    const SchemaPlace& place, const HintIndex* index) {
+  std::map<std::string, std::string> hints;
+  if (index != nullptr) hints = index->hints_for(section, place);
+  for (const KeyInfo* key : section.key_infos()) {
+    for (const Alias& alias : key->aliases) {
+      hints[alias.name] = "did you mean " + quoted(key->name) +
+                          (alias.note.empty() ? "" : " (" + alias.note + ")") + "?";
+    }
+  }
+  for (const auto& [key, advice] : own) hints[key] = advice;
+  return hints;
+}
+
+}  // namespace sasgsim

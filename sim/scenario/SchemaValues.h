@@ -1,0 +1,50 @@
+// The value kinds of the scenario schema: checking a JSON value (recording an issue with its
+// path and what was expected), and describing the kind in Markdown and in JSON Schema.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "sim/scenario/Errors.h"
+#include "sim/scenario/JsonReader.h"
+#include "sim/scenario/Units.h"
+
+namespace sasgsim {
+
+// Checks: nullopt after recording an issue at `path` ("expected ..., got ...").
+std::optional<bool> read_boolean(const nlohmann::json& v, const std::string& path,
+                                 std::vector<ScenarioIssue>& issues);
+std::optional<std::string> read_string(const nlohmann::json& v, const std::string& path,
+                                       std::vector<ScenarioIssue>& issues);
+std::optional<std::vector<double>> read_numbers(const nlohmann::json& v, NumberRange range,
+                                                const std::string& path,
+                                                std::vector<ScenarioIssue>& issues);
+// Rate and time strings in ns-3's grammar (Units.h), in `range` (bits per second, seconds).
+std::optional<double> read_rate(const nlohmann::json& v, NumberRange range,
+                                const std::string& path, std::vector<ScenarioIssue>& issues);
+std::optional<double> read_time(const nlohmann::json& v, NumberRange range,
+                                const std::string& path, std::vector<ScenarioIssue>& issues);
+
+// "" when `value` is a name of letters, digits, '_', '.' and '-' (not "." or ".."): it names a
+// directory. Else "expected a <what> of ..., got ...".
+std::string safe_name_problem(const std::string& what, const std::string& value);
+
+// Markdown for the "Allowed" column: "1 .. 1024", ">= 0", "(0, 1]", "`\"a\"`, `\"b\"`".
+std::string integer_range_markdown(int64_t lo, int64_t hi);
+std::string range_markdown(NumberRange range);
+std::string choices_markdown(const std::vector<std::string>& names);
+
+// JSON Schema (draft 2020-12) of the value kinds.
+nlohmann::json integer_schema(int64_t lo, int64_t hi);
+nlohmann::json number_schema(NumberRange range);
+nlohmann::json rate_schema();   // a string matching ns-3's DataRate grammar
+nlohmann::json time_schema();   // a string matching ns-3's Time grammar
+nlohmann::json worker_map_schema();  // an object keyed by worker index (entries added later)
+// The pattern a per-worker map's keys match: canonical decimal integers.
+inline constexpr const char* kWorkerKeyPattern = "^(0|[1-9][0-9]{0,8})$";
+
+}  // namespace sasgsim
