@@ -11,12 +11,11 @@
 #include <c10/util/Exception.h>
 
 #include "sim/app/Processes.h"
+#include "sim/app/RunnableScenario.h"
 #include "sim/app/SeedRunner.h"
 #include "sim/app/Sweep.h"
-#include "sim/data/DatasetFiles.h"
 #include "sim/metrics/AtomicFile.h"
 #include "sim/metrics/ResultSchema.h"
-#include "sim/net/Network.h"
 #include "sim/runtime/Replay.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/Errors.h"
@@ -85,16 +84,6 @@ void print_results(const ScenarioResult& result) {
                 r.final_test_acc);
   }
   std::printf("results: %s\n", result.out_dir.c_str());
-}
-
-// Parses and validates a scenario, with the network settings only ns-3 can check and the
-// dataset files.
-Scenario load_checked_scenario(const std::string& file, const std::vector<std::string>& overrides) {
-  Scenario s = load_scenario(file, overrides);
-  std::vector<ScenarioIssue> issues = check_network(s.network);
-  for (ScenarioIssue& issue : check_dataset_files(s.data)) issues.push_back(std::move(issue));
-  if (!issues.empty()) throw ScenarioError(file, std::move(issues));
-  return s;
 }
 
 void add_run(CLI::App& app, Options& o) {
@@ -188,7 +177,7 @@ int command_validate(const Options& o) {
   int failed = 0;
   for (const std::string& file : o.files) {
     try {
-      Scenario s = load_checked_scenario(file, o.overrides);
+      Scenario s = load_runnable_scenario(file, o.overrides);
       std::printf("%s: ok (scenario \"%s\", %zu algorithm%s)\n", file.c_str(), s.name.c_str(),
                   s.algorithms.size(), s.algorithms.size() == 1 ? "" : "s");
     } catch (const ScenarioError& e) {
@@ -256,7 +245,7 @@ int command_replay(const Options& o, const std::string& command_line) {
 }
 
 int command_run(const Options& o, const std::string& command_line) {
-  Scenario scenario = load_checked_scenario(o.scenario_file, o.overrides);
+  Scenario scenario = load_runnable_scenario(o.scenario_file, o.overrides);
   if (!scenario.seeds.empty()) {
     SeedsRequest request{o.out_dir, split_list(o.only), o.jobs, o.quiet, command_line};
     return run_seeds(scenario, request);

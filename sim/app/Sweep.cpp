@@ -10,10 +10,9 @@
 
 #include "sim/app/Processes.h"
 #include "sim/app/RunDirectory.h"
-#include "sim/data/DatasetFiles.h"
+#include "sim/app/RunnableScenario.h"
 #include "sim/metrics/AtomicFile.h"
 #include "sim/metrics/ResultSchema.h"
-#include "sim/net/Network.h"
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/JsonFile.h"
 #include "sim/scenario/Overrides.h"
@@ -79,10 +78,7 @@ std::string cell_of(const json& v) {
 
 // The base scenario, validated as a whole (sweep block included).
 Scenario load_base(const SweepRequest& request) {
-  const Scenario base = load_scenario(request.scenario_file, request.overrides);
-  if (std::vector<ScenarioIssue> issues = check_network(base.network); !issues.empty()) {
-    throw ScenarioError(request.scenario_file, std::move(issues));
-  }
+  const Scenario base = load_runnable_scenario(request.scenario_file, request.overrides);
   if (!base.seeds.empty()) {
     throw UsageError("a sweep runs one seed per point: sweep over \"seed\" (e.g. \"sweep\": "
                      "{\"seed\": [1, 19, 31]}) instead of giving \"seeds\"");
@@ -112,8 +108,7 @@ Point make_point(const json& raw, const std::vector<std::string>& keys,
   std::vector<ScenarioIssue> found;
   try {
     const Scenario s = parse_scenario(doc, source);
-    found = check_network(s.network);
-    for (ScenarioIssue& issue : check_dataset_files(s.data)) found.push_back(std::move(issue));
+    found = runnable_issues(s);
     p.scenario = s.resolved;
     json training = s.resolved;
     training.erase("network");

@@ -149,13 +149,9 @@ DatasetSplits load_dataset(const DatasetSource& source, uint64_t seed) {
 
   if (source.kind == DatasetKind::kSynthetic) return make_synthetic(source.synthetic, seed, norm);
 
-  const std::string dir =
-      source.path.empty() ? std::string(dataset_facts(source.kind).default_path) : source.path;
-  DataOptions data;
-  data.primary = source;
-  data.primary.path = dir;
-  if (std::vector<ScenarioIssue> issues = check_dataset_files(data); !issues.empty()) {
-    throw DataError("dataset " + std::string(name) + ": " + issues.front().message);
+  const std::string dir = source_directory(source);
+  if (const std::string problem = missing_files_problem(source, "data.path"); !problem.empty()) {
+    throw DataError("dataset " + std::string(name) + ": " + problem);
   }
   const DatasetFacts& facts = dataset_facts(source.kind);
   DatasetSplits splits;

@@ -13,32 +13,10 @@ bool is_file(const fs::path& p) {
   return fs::is_regular_file(p, ec);
 }
 
-std::string absolute(const std::string& path) {
-  std::error_code ec;
-  const fs::path p = fs::absolute(path, ec);
-  return (ec ? fs::path(path) : p).lexically_normal().string();
-}
-
 void check_source(const DatasetSource& src, const std::string& path_key,
                   std::vector<ScenarioIssue>& issues) {
-  if (src.kind == DatasetKind::kSynthetic) return;
-  const std::string default_dir = absolute(dataset_facts(src.kind).default_path);
-  const std::string dir = src.path.empty() ? default_dir : src.path;
-  const std::vector<std::string> missing = missing_dataset_files(src.kind, dir);
-  if (missing.empty()) return;
-  std::error_code ec;
-  const bool exists = fs::is_directory(dir, ec);
-  const bool defaulted = dir == default_dir;
-  const bool idx = dataset_facts(src.kind).format == DatasetFormat::kIdx;
-  std::string list;
-  for (const std::string& f : missing) list += (list.empty() ? "" : ", ") + f;
-  issues.push_back({"." + path_key,
-                    "missing " + std::string(to_string(src.kind)) + " file" +
-                        (missing.size() == 1 ? "" : "s") + " in " + dir +
-                        (defaulted ? " (the default " + path_key + ")" : "") +
-                        (exists ? "" : " (the directory does not exist)") + ": " + list +
-                        (idx ? " (plain or .gz)" : "") + "; " +
-                        how_to_fetch(src.kind, dir, path_key)});
+  std::string problem = missing_files_problem(src, path_key);
+  if (!problem.empty()) issues.push_back({"." + path_key, std::move(problem)});
 }
 
 }  // namespace
@@ -51,6 +29,29 @@ std::vector<std::string> missing_dataset_files(DatasetKind kind, const std::stri
     if (!is_file(dir / name) && !(idx && is_file(dir / (name + ".gz")))) missing.push_back(name);
   }
   return missing;
+}
+
+std::string source_directory(const DatasetSource& source) {
+  return source.path.empty() ? dataset_directory(dataset_facts(source.kind).default_path)
+                             : source.path;
+}
+
+std::string missing_files_problem(const DatasetSource& src, const std::string& path_key) {
+  if (src.kind == DatasetKind::kSynthetic) return "";
+  const std::string dir = source_directory(src);
+  const std::vector<std::string> missing = missing_dataset_files(src.kind, dir);
+  if (missing.empty()) return "";
+  std::error_code ec;
+  const bool exists = fs::is_directory(dir, ec);
+  const bool defaulted = dir == dataset_directory(dataset_facts(src.kind).default_path);
+  const bool idx = dataset_facts(src.kind).format == DatasetFormat::kIdx;
+  std::string list;
+  for (const std::string& f : missing) list += (list.empty() ? "" : ", ") + f;
+  return "missing " + std::string(to_string(src.kind)) + " file" +
+         (missing.size() == 1 ? "" : "s") + " in " + dir +
+         (defaulted ? " (the default " + path_key + ")" : "") +
+         (exists ? "" : " (the directory does not exist)") + ": " + list +
+         (idx ? " (plain or .gz)" : "") + "; " + how_to_fetch(src.kind, dir, path_key);
 }
 
 std::vector<ScenarioIssue> check_dataset_files(const DataOptions& data) {

@@ -14,8 +14,15 @@ namespace sasgsim {
 // .gz name satisfies the check); empty when all exist.
 std::vector<std::string> missing_dataset_files(DatasetKind kind, const std::string& directory);
 
+// The directory of a file-backed source: its path, or the catalog's default when it has none.
+std::string source_directory(const DatasetSource& source);
+
+// "" when every file of `source` is there; else which files are missing, the directory
+// searched, and how to get them (`path_key`, e.g. "data.second.path", names the key to set).
+std::string missing_files_problem(const DatasetSource& source, const std::string& path_key);
+
 // One issue per dataset of the scenario with missing files (at ".data.path" or
-// ".data.second.path"): which files, the directory searched, and how to get them.
+// ".data.second.path").
 std::vector<ScenarioIssue> check_dataset_files(const DataOptions& data);
 
 // Throws ScenarioError(source, issues) when check_dataset_files finds any (exit status 2).

@@ -73,8 +73,9 @@ RunSummary Trainer::run() {
     progress.update(state);
   }
   progress.finish(state);
-  summary_.server_memory_bytes = algorithm_->server_memory().total_bytes();
-  summary_.server_memory_value_bytes = algorithm_->server_memory().value_bytes;
+  const ServerMemory memory = algorithm_->server_memory();
+  summary_.server_memory_bytes = memory.total_bytes();
+  summary_.server_memory_value_bytes = memory.value_bytes;
   recorder_->finish(summary_);
   summary_.host_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
@@ -166,12 +167,12 @@ void Trainer::record_uploads(int64_t t) {
   clock_->begin_decisions();
   const std::vector<WorkerOutcome>& outcomes = algorithm_->decide_workers();
   clock_->end_decisions();
-  std::vector<UploadRecord> uploads;
+  uploads_.clear();
   for (int m = 0; m < scenario_.workers; ++m) {
     const WorkerOutcome& o = outcomes[static_cast<size_t>(m)];
-    if (o.uploaded) uploads.push_back(UploadRecord{m, o.values, o.payload_bytes, o.forced});
+    if (o.uploaded) uploads_.push_back(UploadRecord{m, o.values, o.payload_bytes, o.forced});
   }
-  recorder_->record_iteration(t, uploads, clock_->iteration_seconds(outcomes));
+  recorder_->record_iteration(t, uploads_, clock_->iteration_seconds(outcomes));
 }
 
 void Trainer::server_step() {

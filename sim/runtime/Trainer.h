@@ -70,6 +70,7 @@ class Trainer {
   std::unique_ptr<RunRecorder> recorder_;
   torch::Tensor test_images_;
   torch::Tensor test_labels_;
+  std::vector<UploadRecord> uploads_;  // this iteration's, reused across iterations
   torch::Tensor loss_sum_;          // minibatch losses since the last evaluation (on the device)
   int64_t losses_in_window_ = 0;
   RunSummary summary_;

@@ -1,23 +1,11 @@
 // The "data" section: dataset sources (data itself and data.second), synthetic data,
 // partition, minibatches and augmentation.
-#include <filesystem>
-
 #include "sim/scenario/ScenarioSchema.h"
 
 namespace sasgsim {
 namespace {
 
 using nlohmann::json;
-namespace fs = std::filesystem;
-
-std::string absolute_directory(const std::string& path) {
-  std::error_code ec;
-  fs::path p = fs::absolute(fs::path(path), ec);
-  if (ec) p = fs::path(path);
-  std::string s = p.lexically_normal().string();
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
-}
 
 std::vector<json> file_datasets() {
   std::vector<json> names;
@@ -52,7 +40,7 @@ bool read_path(const json& v, const std::string& path, const SchemaPlace&, Parse
                                     JsonReader::describe_value(v, true)});
     return false;
   }
-  out.path = absolute_directory(v.get<std::string>());
+  out.path = dataset_directory(v.get<std::string>());
   return true;
 }
 
@@ -65,7 +53,7 @@ void complete_source(SectionScope<DatasetSource>& scope) {
   const DatasetFacts& facts = dataset_facts(src.kind);
   const bool shape_ok = !synthetic || scope.ok("synthetic");
   const int64_t channels = synthetic ? (shape_ok ? src.synthetic.shape[0] : 0) : facts.channels;
-  if (!synthetic && !scope.given("path")) src.path = absolute_directory(facts.default_path);
+  if (!synthetic && !scope.given("path")) src.path = dataset_directory(facts.default_path);
   const std::string channels_of = synthetic ? "synthetic.shape[0]" : to_string(src.kind);
   auto complete = [&](const char* key, std::vector<double>& values,
                       const std::vector<double>& usual, double synthetic_value) {

@@ -1,5 +1,6 @@
 #include "sim/scenario/DatasetCatalog.h"
 
+#include <filesystem>
 #include <stdexcept>
 
 namespace sasgsim {
@@ -61,6 +62,16 @@ std::vector<std::string> dataset_files(DatasetKind kind) {
   return files;
 }
 
+std::string dataset_directory(const std::string& path) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::path p = fs::absolute(fs::path(path), ec);
+  if (ec) p = fs::path(path);
+  std::string s = p.lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
 std::string how_to_fetch(DatasetKind kind, const std::string& dir, const std::string& path_key) {
   const std::string or_set = ", or set " + path_key + " to the directory that holds them";
   const char* url = "https://www.cs.toronto.edu/~kriz";
@@ -69,11 +80,13 @@ std::string how_to_fetch(DatasetKind kind, const std::string& dir, const std::st
     case DatasetKind::kFashionMnist:
       return "install them with \"apt-get install dataset-fashion-mnist\"" + or_set;
     case DatasetKind::kCifar10:
-      return how_to_fetch_cifar("CIFAR-10", url, "cifar-10-binary.tar.gz", "cifar-10-batches-bin",
+      return how_to_fetch_cifar(dataset_facts(kind).title, url, "cifar-10-binary.tar.gz",
+                                "cifar-10-batches-bin",
                                 "data_batch_1.bin..data_batch_5.bin and test_batch.bin", dir) +
              or_set;
     case DatasetKind::kCifar100:
-      return how_to_fetch_cifar("CIFAR-100", url, "cifar-100-binary.tar.gz", "cifar-100-binary",
+      return how_to_fetch_cifar(dataset_facts(kind).title, url, "cifar-100-binary.tar.gz",
+                                "cifar-100-binary",
                                 "train.bin and test.bin", dir) +
              or_set;
     case DatasetKind::kSynthetic: return "";

@@ -61,6 +61,10 @@ std::vector<DatasetKind> dataset_kinds();
 // train_files then test_files.
 std::vector<std::string> dataset_files(DatasetKind kind);
 
+// A dataset directory as scenarios hold it: absolute (relative paths are relative to the
+// current directory), normalized, without a trailing '/'.
+std::string dataset_directory(const std::string& path);
+
 // How to get the files of `kind` into `dir`, ending with ", or set <path_key> to the directory
 // that holds them"; "" for synthetic data.
 std::string how_to_fetch(DatasetKind kind, const std::string& dir, const std::string& path_key);

@@ -10,18 +10,6 @@ size_t depth_of(const std::string& path) {
   return 1 + static_cast<size_t>(std::count(path.begin(), path.end(), '.'));
 }
 
-std::string quoted(const std::string& s) { return "\"" + s + "\""; }
-
-// "a", "a and b", "a, b and c".
-std::string spoken_list(const std::vector<std::string>& items) {
-  std::string s;
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i > 0) s += i + 1 == items.size() ? " and " : ", ";
-    s += items[i];
-  }
-  return s;
-}
-
 std::string replace_all(std::string text, const std::string& from, const std::string& to) {
   for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) {
     text.replace(at, from.size(), to);
@@ -75,10 +63,10 @@ std::map<std::string, std::string> HintIndex::hints_for(const SectionInfo& secti
     }
     if (sibling != nullptr) {
       const std::string what = sibling->note.empty()
-                                   ? quoted(name)
-                                   : quoted(name) + " is " + quoted(sibling->key) + " (" +
+                                   ? JsonReader::quote(name)
+                                   : JsonReader::quote(name) + " is " + JsonReader::quote(sibling->key) + " (" +
                                          sibling->note + "), which";
-      hints[name] = what + " applies only to " + spoken_list(variants) + ", not to " +
+      hints[name] = what + " applies only to " + spoken_list(variants, "and") + ", not to " +
                     place.variant + "; remove it";
       continue;
     }
@@ -107,14 +95,14 @@ std::string HintIndex::advice(const std::string& name, const Target& target,
   }
   if (target.path.empty()) {
     if (name == target.key) {
-      return quoted(name) + " is a top-level key, not part of " + quoted(readable(place.path));
+      return JsonReader::quote(name) + " is a top-level key, not part of " + JsonReader::quote(readable(place.path));
     }
-    return "did you mean the top-level key " + quoted(target.key) + note + "?";
+    return "did you mean the top-level key " + JsonReader::quote(target.key) + note + "?";
   }
   const std::string relative = is_below(target.path, place.path) && !place.path.empty()
                                    ? target.path.substr(place.path.size() + 1)
                                    : target.path;
-  return "did you mean " + quoted(readable(relative) + "." + target.key) + note + "?";
+  return "did you mean " + JsonReader::quote(readable(relative) + "." + target.key) + note + "?";
 }
 
 }  // namespace sasgsim

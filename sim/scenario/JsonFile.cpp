@@ -15,10 +15,6 @@ namespace {
 using nlohmann::json;
 namespace fs = std::filesystem;
 
-std::string json_quoted(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 }  // namespace
 
 // Reads the file as JSON, recording (not throwing) duplicate keys: JSON parsers silently keep
@@ -72,7 +68,7 @@ json read_scenario_json(const std::string& file, std::vector<ScenarioIssue>& iss
           top.key = parsed.get<std::string>();
           if (!top.keys.insert(top.key).second) {
             issues.push_back({JsonReader::child_path(top.path, top.key),
-                              "duplicate key " + json_quoted(top.key) +
+                              "duplicate key " + JsonReader::quote(top.key) +
                                   ": only one of its values would be used; remove the other"});
           }
         }

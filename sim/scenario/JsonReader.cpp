@@ -11,11 +11,6 @@ namespace {
 
 using nlohmann::json;
 
-// Command-line values may hold bytes that are not UTF-8: quote them rather than throw.
-std::string json_quoted(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
@@ -54,6 +49,10 @@ std::string integer_range_text(int64_t lo, int64_t hi) {
 
 }  // namespace
 
+std::string JsonReader::quote(const std::string& s) {
+  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
+}
+
 std::string JsonReader::format_number(double v) {
   // 1 rather than JSON's 1.0; anything else as JSON writes it (shortest round trip).
   if (std::isfinite(v) && v == std::floor(v) && std::fabs(v) < 1e15) {
@@ -88,7 +87,7 @@ JsonReader::JsonReader(const json& value, std::string path, std::vector<Scenario
 
 std::string JsonReader::child_path(const std::string& parent, const std::string& key) {
   // Keys that are not plain words are written the way a JSON pointer-minded reader expects.
-  return is_plain_key(key) ? parent + "." + key : parent + "[" + json_quoted(key) + "]";
+  return is_plain_key(key) ? parent + "." + key : parent + "[" + quote(key) + "]";
 }
 
 std::string JsonReader::index_path(const std::string& parent, size_t index) {
@@ -217,7 +216,7 @@ std::optional<std::string> JsonReader::as_choice(const json& v,
                                                  const std::string& path,
                                                  std::vector<ScenarioIssue>& issues) {
   std::string expected = "expected one of ";
-  for (size_t i = 0; i < allowed.size(); ++i) expected += (i ? ", " : "") + json_quoted(allowed[i]);
+  for (size_t i = 0; i < allowed.size(); ++i) expected += (i ? ", " : "") + quote(allowed[i]);
   if (!v.is_string()) {
     issues.push_back({path, expected + ", got " + describe_value(v, true)});
     return std::nullopt;
@@ -226,22 +225,30 @@ std::optional<std::string> JsonReader::as_choice(const json& v,
   if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return s;
   std::string message = expected + ", got " + describe_value(v);
   const std::string suggestion = closest(s, allowed);
-  if (!suggestion.empty()) message += "; did you mean " + json_quoted(suggestion) + "?";
+  if (!suggestion.empty()) message += "; did you mean " + quote(suggestion) + "?";
   issues.push_back({path, message});
   return std::nullopt;
+}
+
+bool JsonReader::has_unknown_keys() const {
+  if (object_ == nullptr) return false;
+  for (const auto& item : object_->items()) {
+    if (!known_.count(item.key())) return true;
+  }
+  return false;
 }
 
 void JsonReader::finish(const std::map<std::string, std::string>& hints) {
   if (object_ == nullptr) return;
   for (const auto& item : object_->items()) {
     if (known_.count(item.key())) continue;
-    std::string message = "unknown key " + json_quoted(item.key());
+    std::string message = "unknown key " + quote(item.key());
     auto hint = hints.find(item.key());
     const std::string suggestion = closest(item.key(), known_in_order_);
     if (hint != hints.end()) {
       message += "; " + hint->second;
     } else if (!suggestion.empty()) {
-      message += "; did you mean " + json_quoted(suggestion) + "?";
+      message += "; did you mean " + quote(suggestion) + "?";
     } else {
       message += " (known keys here: ";
       for (size_t i = 0; i < known_in_order_.size(); ++i) {
@@ -259,7 +266,7 @@ std::string JsonReader::describe_value(const json& v, bool with_type) {
   std::string type;
   switch (v.type()) {
     case json::value_t::string:
-      text = json_quoted(v.get<std::string>());
+      text = quote(v.get<std::string>());
       if (text.size() > kMaxChars) text = text.substr(0, kMaxChars - 4) + "...\"";
       type = "a string";
       break;

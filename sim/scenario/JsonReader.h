@@ -64,6 +64,8 @@ class JsonReader {
   void add_issue(const std::string& key, const std::string& message);
   void missing(const std::string& key, const std::string& what);
 
+  // True when the object has a key that no lookup asked for (finish() would report it).
+  bool has_unknown_keys() const;
   // Reports every key of the object that no lookup asked for, with the closest known key as a
   // suggestion. `hints` maps keys that mean something elsewhere (a key of another section, the
   // paper's symbol for a key) to the advice given instead ("it belongs in \"data\"").
@@ -81,6 +83,9 @@ class JsonReader {
                                               const std::string& path,
                                               std::vector<ScenarioIssue>& issues);
 
+  // `s` as a JSON string literal for messages; bytes that are not UTF-8 (command-line values
+  // may hold them) are replaced rather than thrown on.
+  static std::string quote(const std::string& s);
   // `"fast"`, `2.5`, `an object with 3 keys`: a found value as messages quote it; with_type
   // appends what kind of JSON value it is ("\"4\" (a string)").
   static std::string describe_value(const nlohmann::json& v, bool with_type = false);

@@ -15,10 +15,6 @@ constexpr int64_t kMaxUint32 = 4294967295;
 constexpr int64_t kMaxSegmentBytes = 65000;
 const std::vector<json> kNs3{"ns3"};
 
-std::string json_quoted(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 bool is_ascii_alnum(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
@@ -38,9 +34,9 @@ bool is_congestion_control_name(const std::string& s) {
 std::string congestion_control_problem(const std::string& name) {
   if (is_congestion_control_name(name)) return "";
   std::string message = "expected an ns-3 congestion control name: \"Tcp\" followed by letters "
-                        "and digits, e.g. \"TcpCubic\" or \"TcpNewReno\", got " + json_quoted(name);
+                        "and digits, e.g. \"TcpCubic\" or \"TcpNewReno\", got " + JsonReader::quote(name);
   if (name.rfind("ns3::", 0) == 0 && is_congestion_control_name(name.substr(5))) {
-    message += "; write it without \"ns3::\": " + json_quoted(name.substr(5));
+    message += "; write it without \"ns3::\": " + JsonReader::quote(name.substr(5));
   }
   return message;
 }
@@ -62,12 +58,12 @@ bool is_attribute_name(const std::string& s) {
 std::string attribute_name_problem(const std::string& name) {
   if (is_attribute_name(name)) return "";
   std::string message = "expected an ns-3 attribute name \"ns3::<Type>::<Attribute>\", e.g. "
-                        "\"ns3::TcpSocketBase::MinRto\", got " + json_quoted(name);
+                        "\"ns3::TcpSocketBase::MinRto\", got " + JsonReader::quote(name);
   // "TcpSocketBase::MinRto": the type and attribute without the namespace.
   const size_t sep = name.find("::");
   if (sep != std::string::npos && name.find("::", sep + 2) == std::string::npos &&
       is_attribute_name("ns3::" + name)) {
-    message += "; did you mean " + json_quoted("ns3::" + name) + "?";
+    message += "; did you mean " + JsonReader::quote("ns3::" + name) + "?";
   }
   return message;
 }

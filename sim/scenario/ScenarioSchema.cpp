@@ -16,10 +16,6 @@ using nlohmann::json;
 constexpr int64_t kMaxWorkers = 1024;
 constexpr int64_t kMaxThreads = 1024;
 
-std::string json_quoted(const std::string& s) {
-  return json(s).dump(-1, ' ', false, json::error_handler_t::replace);
-}
-
 std::string name_problem(const std::string& name) { return safe_name_problem("name", name); }
 
 // It is copied into manifest.json, whose writer needs valid UTF-8.
@@ -92,7 +88,7 @@ std::vector<std::string> algorithm_names() {
 
 std::string quoted_list(const std::vector<std::string>& names) {
   std::string s;
-  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + json_quoted(n);
+  for (const std::string& n : names) s += (s.empty() ? "" : ", ") + JsonReader::quote(n);
   return s;
 }
 
@@ -141,7 +137,7 @@ bool read_algorithms(const json& v, const std::string& path, const SchemaPlace&,
     if (!inserted) {
       const bool explicit_label = v[i].is_object() && v[i].contains("label");
       ctx.issues.push_back({explicit_label ? item + ".label" : item,
-                            "duplicate label " + json_quoted(config->label) + " (also used by " +
+                            "duplicate label " + JsonReader::quote(config->label) + " (also used by " +
                                 JsonReader::index_path(path, it->second) +
                                 "); give each algorithm a distinct \"label\""});
       continue;
@@ -376,12 +372,12 @@ const HintIndex& scenario_hints() {
 
 std::vector<SchemaTable> schema_tables() {
   std::vector<SchemaTable> tables = {
-      {"top", "", &scenario_section()},
-      {"data", "data", &data_section()},
-      {"data.synthetic", "data.synthetic", &synthetic_section()},
-      {"train", "train", &train_section()},
-      {"network", "network", &network_section()},
-      {"compute", "compute", &compute_section()},
+      {"top", &scenario_section()},
+      {"data", &data_section()},
+      {"data.synthetic", &synthetic_section()},
+      {"train", &train_section()},
+      {"network", &network_section()},
+      {"compute", &compute_section()},
   };
   return tables;
 }

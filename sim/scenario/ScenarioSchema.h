@@ -28,11 +28,10 @@ const Section<NetworkOptions>& network_section();
 const Section<LinkOptions>& link_section();
 const Section<ComputeOptions>& compute_section();
 
-// A key table of the documentation: its id (as in the markers of scenarios/README.md), the
-// dotted path of its section ("" for the top level) and the section.
+// A key table of the documentation: its id (as in the markers of scenarios/README.md) and
+// its section.
 struct SchemaTable {
   std::string id;
-  std::string path;
   const SectionInfo* section;
 };
 std::vector<SchemaTable> schema_tables();

@@ -9,16 +9,11 @@ namespace {
 
 using nlohmann::json;
 
-std::string quoted(const std::string& s) { return json(s).dump(-1, ' ', false, json::error_handler_t::replace); }
-
 // `"a"`, `"a" or "b"`, `"a", "b" or "c"`.
 std::string either(const std::vector<json>& values) {
-  std::string s;
-  for (size_t i = 0; i < values.size(); ++i) {
-    if (i > 0) s += i + 1 == values.size() ? " or " : ", ";
-    s += values[i].dump();
-  }
-  return s;
+  std::vector<std::string> texts;
+  for (const json& v : values) texts.push_back(v.dump());
+  return spoken_list(texts, "or");
 }
 
 // "a number > 0", "one of \"a\", \"b\"", "a time like ...": what a missing key should hold.
@@ -48,7 +43,7 @@ std::optional<int> worker_index(const std::string& key, const std::string& item_
       std::all_of(key.begin(), key.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!canonical) {
     ctx.issues.push_back({item_path, "expected a worker index (a decimal integer such as \"3\") "
-                                     "as the key, got " + quoted(key)});
+                                     "as the key, got " + JsonReader::quote(key)});
     return std::nullopt;
   }
   const int index = std::stoi(key);
@@ -84,7 +79,7 @@ std::string missing_text(const KeyInfo& key, bool conditional) {
   std::string text = expected_value(key);
   if (!key.example.empty()) text += ", e.g. " + key.example;
   if (conditional) {
-    text += " (needed when " + quoted(key.required_when.selector) + " is " +
+    text += " (needed when " + JsonReader::quote(key.required_when.selector) + " is " +
             either(key.required_when.values) + ")";
   }
   return text;
@@ -92,9 +87,9 @@ std::string missing_text(const KeyInfo& key, bool conditional) {
 
 std::string not_applicable_text(const KeyInfo& key, const Condition& c, const json& current) {
   const std::string fix = c.values.size() == 1
-                              ? quoted(c.selector) + ": " + c.values.front().dump()
-                              : quoted(c.selector) + " to one of them";
-  return quoted(key.name) + " applies only when " + quoted(c.selector) + " is " +
+                              ? JsonReader::quote(c.selector) + ": " + c.values.front().dump()
+                              : JsonReader::quote(c.selector) + " to one of them";
+  return JsonReader::quote(key.name) + " applies only when " + JsonReader::quote(c.selector) + " is " +
          either(c.values) + ", not " + current.dump() + "; remove it or set " + fix;
 }
 
@@ -105,7 +100,7 @@ std::map<std::string, std::string> section_hints(
   if (index != nullptr) hints = index->hints_for(section, place);
   for (const KeyInfo* key : section.key_infos()) {
     for (const Alias& alias : key->aliases) {
-      hints[alias.name] = "did you mean " + quoted(key->name) +
+      hints[alias.name] = "did you mean " + JsonReader::quote(key->name) +
                           (alias.note.empty() ? "" : " (" + alias.note + ")") + "?";
     }
   }

@@ -397,7 +397,8 @@ class Section : public SectionInfo {
     if (!value.is_object()) return false;
     std::set<std::string> failed;
     for (const KeySpec<T>& k : keys_) read_key(k, r, place, ctx, out, failed);
-    r.finish(hints_for(place, ctx));
+    // The hints cost a pass over the whole schema: only a document with unknown keys needs them.
+    if (r.has_unknown_keys()) r.finish(hints_for(place, ctx));
     SectionScope<T> scope{out, r, ctx, failed};
     for (const Check& c : checks_) c(scope);
     return ctx.issues.size() == issues_before;

@@ -84,7 +84,4 @@ class SectionInfo {
   }
 };
 
-// "`\"a\"`, `\"b\"`": values as Markdown code.
-std::string markdown_values(const std::vector<nlohmann::json>& values);
-
 }  // namespace sasgsim

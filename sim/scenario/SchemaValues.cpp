@@ -1,7 +1,5 @@
 #include "sim/scenario/SchemaValues.h"
 
-#include "sim/scenario/SchemaInfo.h"
-
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -111,7 +109,7 @@ std::string safe_name_problem(const std::string& what, const std::string& value)
                     });
   if (safe) return "";
   return "expected a " + what + " of letters, digits, '_', '.' and '-' only (it names a "
-         "directory), got " + json(value).dump(-1, ' ', false, json::error_handler_t::replace);
+         "directory), got " + JsonReader::quote(value);
 }
 
 std::string integer_range_markdown(int64_t lo, int64_t hi) {
@@ -127,6 +125,15 @@ std::string range_markdown(NumberRange range) {
 std::string choices_markdown(const std::vector<std::string>& names) {
   std::vector<json> values(names.begin(), names.end());
   return markdown_values(values);
+}
+
+std::string spoken_list(const std::vector<std::string>& items, const std::string& conjunction) {
+  std::string s;
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) s += i + 1 == items.size() ? " " + conjunction + " " : ", ";
+    s += items[i];
+  }
+  return s;
 }
 
 std::string markdown_values(const std::vector<json>& values) {

@@ -37,6 +37,10 @@ std::string safe_name_problem(const std::string& what, const std::string& value)
 std::string integer_range_markdown(int64_t lo, int64_t hi);
 std::string range_markdown(NumberRange range);
 std::string choices_markdown(const std::vector<std::string>& names);
+std::string markdown_values(const std::vector<nlohmann::json>& values);
+
+// "a", "a and b", "a, b and c" with conjunction "and" (or "or", ...).
+std::string spoken_list(const std::vector<std::string>& items, const std::string& conjunction);
 
 // JSON Schema (draft 2020-12) of the value kinds.
 nlohmann::json integer_schema(int64_t lo, int64_t hi);

@@ -100,17 +100,45 @@ inline nlohmann::json base_scenario() {
   })");
 }
 
-// The top-k and lazy-rule options of an algorithm entry (the defaults where its type has
-// none), so that tests can check options across algorithm types.
+// The top-k and lazy-rule options of an algorithm entry whose type has them (a failure, and
+// the defaults, for one that has not), so that tests can check options across types.
 inline TopKOptions topk_of(const AlgorithmConfig& a) {
   if (const auto* o = std::any_cast<SparseOptions>(&a.options)) return o->topk;
   if (const auto* o = std::any_cast<SasgOptions>(&a.options)) return o->topk;
+  ADD_FAILURE() << a.label << " has no top-k options";
   return {};
 }
 inline LazyRuleOptions rule_of(const AlgorithmConfig& a) {
   if (const auto* o = std::any_cast<LasgOptions>(&a.options)) return o->rule;
   if (const auto* o = std::any_cast<SasgOptions>(&a.options)) return o->rule;
+  ADD_FAILURE() << a.label << " has no lazy-rule options";
   return {};
+}
+
+// An entry with the paper's h and D where its algorithm has them, and nothing else of them:
+// density 0.01 per tensor when it compresses, D = 10 when it is lazy, no xi.
+inline void expect_paper_density_and_delay(const AlgorithmConfig& a) {
+  const nlohmann::json e = a.type->write(a);
+  const bool compresses = a.type->traits().compresses;
+  const bool lazy = a.type->traits().lazy;
+  EXPECT_EQ(e.value("density", nlohmann::json()), compresses ? nlohmann::json(0.01) : nlohmann::json())
+      << a.label;
+  EXPECT_EQ(e.value("topk_scope", nlohmann::json()),
+            compresses ? nlohmann::json("per_tensor") : nlohmann::json())
+      << a.label;
+  EXPECT_EQ(e.value("D", nlohmann::json()), lazy ? nlohmann::json(10) : nlohmann::json()) << a.label;
+  EXPECT_FALSE(e.contains("xi")) << a.label;
+}
+
+// An entry with every default of the paper's MNIST run: the above, and for the lazy rule
+// kappa 1, c_factor 2 (c = 2 alpha M^2) with the current lr.
+inline void expect_paper_mnist_options(const AlgorithmConfig& a) {
+  expect_paper_density_and_delay(a);
+  if (!a.type->traits().lazy) return;
+  const LazyRuleOptions rule = rule_of(a);
+  EXPECT_EQ(rule.kappa, 1.0) << a.label;
+  EXPECT_EQ(rule.c_factor, 2.0) << a.label;
+  EXPECT_EQ(rule.threshold_lr, ThresholdLrKind::kCurrent) << a.label;
 }
 
 // The issues parse_scenario reports for `doc` (empty when it is valid).

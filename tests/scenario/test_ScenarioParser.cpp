@@ -76,13 +76,7 @@ TEST(ScenarioParser, BaseScenarioIsValidWithDefaults) {
     const AlgorithmConfig& a = s.algorithms[i];
     EXPECT_EQ(a.name(), names[i]);
     EXPECT_EQ(a.label, names[i]);
-    EXPECT_EQ(test::topk_of(a).density, 0.01);
-    EXPECT_EQ(test::topk_of(a).scope, TopkScope::kPerTensor);
-    EXPECT_EQ(test::rule_of(a).max_delay, 10);
-    EXPECT_EQ(test::rule_of(a).kappa, 1.0);
-    EXPECT_EQ(test::rule_of(a).c_factor, 2.0);
-    EXPECT_EQ(test::rule_of(a).threshold_lr, ThresholdLrKind::kCurrent);
-    EXPECT_TRUE(test::rule_of(a).xi.empty());
+    test::expect_paper_mnist_options(a);
   }
   EXPECT_EQ(s.algorithms[1].options_as<SparseOptions>().topk.density, 0.01);
   EXPECT_EQ(s.algorithms[3].options_as<SasgOptions>().rule.max_delay, 10);

@@ -85,13 +85,7 @@ TEST(ShippedScenarios, PaperMnistFcHasThePapersSettings) {
   ASSERT_EQ(s.algorithms.size(), 4u);
   for (const AlgorithmConfig& a : s.algorithms) {
     EXPECT_EQ(a.label, a.name());
-    EXPECT_EQ(test::topk_of(a).density, 0.01);
-    EXPECT_EQ(test::topk_of(a).scope, TopkScope::kPerTensor);
-    EXPECT_EQ(test::rule_of(a).max_delay, 10);
-    EXPECT_EQ(test::rule_of(a).kappa, 1.0);
-    EXPECT_EQ(test::rule_of(a).c_factor, 2.0);
-    EXPECT_EQ(test::rule_of(a).threshold_lr, ThresholdLrKind::kCurrent);
-    EXPECT_TRUE(test::rule_of(a).xi.empty());
+    test::expect_paper_mnist_options(a);
   }
   EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/paper/mnist_fc.json"));
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
@@ -113,10 +107,7 @@ void expect_paper_common(const Scenario& s, const std::string& file) {
     const AlgorithmConfig& a = s.algorithms[i];
     EXPECT_EQ(a.name(), names[i]);
     EXPECT_EQ(a.label, a.name());
-    EXPECT_EQ(test::topk_of(a).density, 0.01);
-    EXPECT_EQ(test::topk_of(a).scope, TopkScope::kPerTensor);
-    EXPECT_EQ(test::rule_of(a).max_delay, 10);
-    EXPECT_TRUE(test::rule_of(a).xi.empty());
+    test::expect_paper_density_and_delay(a);
   }
   EXPECT_EQ(to_string(s.network.backend), backend_in(kScenarios + "/" + file));
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
