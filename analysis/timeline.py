@@ -5,8 +5,10 @@ chrome://tracing): for a range of iterations, per worker its compute, upload and
 
 Usage: timeline.py RUN_DIR [--algorithm LABEL ...] [--iterations FROM:TO] [--out FILE]
 
-Times are simulated. Iteration t's communication starts at iterations.csv's start_s; an
-upload occupies [start_s + upload start_s, start_s + upload finish_s]; a worker is idle for
+Times are simulated. Iteration t's communication starts at iterations.csv's start_s; a worker
+spends [0, prepared_s] on its send costs, waits for the server's ready message until start_s
+(rendezvous), uploads until delivered_s; the server then spends until finish_s on its receive
+and aggregation costs (uploads.csv's columns, relative to that start); a worker is idle for
 the rest of the iteration's communication time (it waits for the server's new model). When
 iterations.csv has a compute_s column (a compute-time model), each iteration begins with
 every worker computing for that long before the uploads. The server aggregates when the
@@ -29,8 +31,8 @@ US = 1e6  # trace-event timestamps are microseconds
 
 # The columns read: uploads.csv's start_s exists since sasgsim records when each upload
 # starts, iterations.csv's compute_s only with a compute-time model.
-UPLOADS_COLUMNS = ("iteration", "worker", "values", "payload_bytes", "forced", "start_s",
-                   "finish_s")
+UPLOADS_COLUMNS = ("iteration", "worker", "values", "payload_bytes", "forced", "prepared_s",
+                   "ready_s", "start_s", "delivered_s", "finish_s")
 ITERATIONS_COLUMNS = ("iteration", "start_s", "comm_time_s")
 COMPUTE_COLUMN = "compute_s"
 
@@ -94,15 +96,20 @@ def build_trace(run_dir: Path, label: str, first: int, last: int, workers: int) 
                                "tid": m + 1, "ts": comm_begin * US, "args": {"iteration": t}})
                 span("idle", "idle", m + 1, comm_begin, end, {"iteration": t})
                 continue
+            prepared = comm_begin + float(u.prepared_s)
             up_begin = comm_begin + float(u.start_s)
+            delivered = comm_begin + float(u.delivered_s)
             up_end = comm_begin + float(u.finish_s)
             last_arrival = max(last_arrival, up_end)
-            span("idle", "idle", m + 1, comm_begin, up_begin, {"iteration": t})
-            span("upload", "upload", m + 1, up_begin, up_end,
+            span("send costs", "send", m + 1, comm_begin, prepared, {"iteration": t})
+            span("rendezvous", "rendezvous", m + 1, prepared, up_begin, {"iteration": t})
+            span("upload", "upload", m + 1, up_begin, delivered,
                  {"iteration": t, "values": int(u.values), "payload_bytes": int(u.payload_bytes),
                   "forced": bool(u.forced)})
-            span(f"receive worker {m}", "receive", server, up_begin, up_end, {"iteration": t})
-            span("idle", "idle", m + 1, up_end, end, {"iteration": t})
+            span(f"receive worker {m}", "receive", server, up_begin, delivered, {"iteration": t})
+            span(f"receive costs worker {m}", "receive_costs", server, delivered, up_end,
+                 {"iteration": t})
+            span("idle", "idle", m + 1, delivered, end, {"iteration": t})
         events.append({"name": "aggregate", "cat": "server", "ph": "i", "s": "t", "pid": 1,
                        "tid": server, "ts": last_arrival * US,
                        "args": {"iteration": t, "uploads": len(uploaded)}})

@@ -106,7 +106,9 @@ Point make_point(const json& raw, const std::vector<std::string>& keys,
     p.name += "_" + last_segment(keys[k]) + "-" + name_part(values[k]);
   }
   std::vector<ScenarioIssue> found;
+  expand_network_include(doc, source, found);
   try {
+    if (!found.empty()) throw ScenarioError(source, found);
     const Scenario s = parse_scenario(doc, source);
     found = runnable_issues(s);
     p.scenario = s.resolved;

@@ -40,14 +40,19 @@ inline constexpr std::array<Field, 18> kMetrics{{
 }};
 
 // <algorithm>/uploads.csv: one row per upload, enough to replay the network.
-inline constexpr std::array<Field, 7> kUploads{{
+// Times are seconds after the iteration's communication began; a co-located worker 0's
+// upload is not sent (0 up to its delivered_s).
+inline constexpr std::array<Field, 10> kUploads{{
     {"iteration", "", "t, from 0"},
     {"worker", "", "m, from 0"},
     {"values", "values", "transmitted values"},
     {"payload_bytes", "bytes", "encoded message bytes"},
     {"forced", "", "1 when sent only because tau > D"},
-    {"start_s", "s", "first byte offered, after the iteration's communication began"},
-    {"finish_s", "s", "last byte delivered, after the iteration's communication began"},
+    {"prepared_s", "s", "the sender's per-message and per-byte costs done"},
+    {"ready_s", "s", "the server's ready message arrived (rendezvous)"},
+    {"start_s", "s", "first byte offered: prepared and ready"},
+    {"delivered_s", "s", "last byte at the server"},
+    {"finish_s", "s", "received and aggregated by the server (its receive costs done)"},
 }};
 
 // <algorithm>/iterations.csv: one row per iteration.

@@ -1,7 +1,9 @@
 // Fluid model of the network: the physical lower bound the packet-level backend is checked
-// against. An upload of N bytes over a path of rate R and latency d takes d + 8N/R; with a
-// switch the path rate is min(uplink, access link) and the latencies add, and transfers that
-// share the access link cannot end before their total bytes have crossed it.
+// against. A message of N bytes over a path of rate R and latency d takes d + 8N/R; with a
+// switch the path rate is min(worker link, server card) and the latencies add, and transfers
+// that share the server card cannot end before their total bytes have crossed it. The hosts'
+// costs and the rendezvous (network.costs) are added around it as MessageTiming says; framing,
+// headers and TCP are not modelled.
 #pragma once
 
 #include <vector>
@@ -15,20 +17,27 @@ class AnalyticNetwork : public Network {
  public:
   AnalyticNetwork(const NetworkOptions& options, const NetworkSetup& setup);
   // sequential: the server receives one worker after another, in worker order;
-  // concurrent: every upload starts at time 0. The downlink (when enabled) follows the uploads.
+  // concurrent: every receive is posted at time 0. The downlink (when enabled) follows.
   TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) override;
   std::string name() const override { return "analytic"; }
   nlohmann::json summary() const override;
 
  private:
-  // Time for transfers of `bytes[i]` to/from worker `who[i]`, all started together.
-  double concurrent_time_s(const std::vector<int>& who, const std::vector<int64_t>& bytes,
-                           std::vector<double>* finish_s) const;
+  struct Path {
+    double up_rate_bps = 0.0;    // worker -> server: its link, capped by the server card
+    double down_rate_bps = 0.0;  // server -> worker
+    double latency_s = 0.0;      // its link plus the server card's
+  };
+  // Wire time of a message of `bytes` over a path of `rate_bps`.
+  double leg_s(const Path& p, double rate_bps, int64_t bytes) const;
+  void concurrent(const std::vector<Upload>& uploads, TransferResult& out) const;
+  // The model broadcast to every remote worker, from `start_s`; returns its end.
+  double downlink_end_s(double start_s) const;
+  void account(const std::vector<Upload>& uploads);
 
   NetworkOptions options_;
   int64_t model_bytes_;
-  std::vector<double> path_rate_bps_;   // per worker: its link, capped by the access link
-  std::vector<double> path_latency_s_;  // per worker: its link plus the access link
+  std::vector<Path> paths_;             // per worker
   std::vector<LinkDescription> links_;
   std::vector<LinkTraffic> traffic_;
   double busy_s_ = 0.0;

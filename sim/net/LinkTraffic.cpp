@@ -12,6 +12,8 @@ LinkTraffic& LinkTraffic::operator+=(const LinkTraffic& other) {
   down_packets += other.down_packets;
   up_drops += other.up_drops;
   down_drops += other.down_drops;
+  up_lost += other.up_lost;
+  down_lost += other.down_lost;
   return *this;
 }
 
@@ -23,6 +25,8 @@ LinkTraffic LinkTraffic::operator-(const LinkTraffic& other) const {
   d.down_packets = down_packets - other.down_packets;
   d.up_drops = up_drops - other.up_drops;
   d.down_drops = down_drops - other.down_drops;
+  d.up_lost = up_lost - other.up_lost;
+  d.down_lost = down_lost - other.down_lost;
   return d;
 }
 
@@ -30,10 +34,13 @@ std::vector<LinkDescription> describe_links(const NetworkOptions& options, int w
   std::vector<LinkDescription> links;
   for (int m = 0; m < workers; ++m) {
     const LinkOptions link = options.link_of(m);
-    links.push_back({"worker " + std::to_string(m), link.rate_bps, link.latency_s});
+    const std::string name = "worker " + std::to_string(m);
+    links.push_back({options.is_remote(m) ? name : name + " (hosts the server: no link)",
+                     link.rate_bps, link.rate_bps, link.latency_s});
   }
   if (options.topology == TopologyKind::kSwitch) {
-    links.push_back({"server access", options.server_link.rate_bps, options.server_link.latency_s});
+    const ServerLinkOptions& card = options.server_link;
+    links.push_back({"server access", card.upload_rate(), card.download_rate(), card.latency_s});
   }
   return links;
 }
@@ -50,7 +57,8 @@ nlohmann::json links_to_json(const std::vector<LinkDescription>& links,
   for (size_t i = 0; i < links.size(); ++i) {
     const LinkTraffic& t = traffic[i];
     out.push_back({{"link", links[i].name},
-                   {"rate_bps", links[i].rate_bps},
+                   {"up_rate_bps", links[i].up_rate_bps},
+                   {"down_rate_bps", links[i].down_rate_bps},
                    {"latency_s", links[i].latency_s},
                    {"up_bytes", t.up_bytes},
                    {"down_bytes", t.down_bytes},
@@ -58,8 +66,10 @@ nlohmann::json links_to_json(const std::vector<LinkDescription>& links,
                    {"down_packets", t.down_packets},
                    {"up_drops", t.up_drops},
                    {"down_drops", t.down_drops},
-                   {"up_utilisation", utilisation(t.up_bytes, links[i].rate_bps)},
-                   {"down_utilisation", utilisation(t.down_bytes, links[i].rate_bps)}});
+                   {"up_lost", t.up_lost},
+                   {"down_lost", t.down_lost},
+                   {"up_utilisation", utilisation(t.up_bytes, links[i].up_rate_bps)},
+                   {"down_utilisation", utilisation(t.down_bytes, links[i].down_rate_bps)}});
   }
   return out;
 }

@@ -21,6 +21,8 @@ struct LinkTraffic {
   int64_t down_packets = 0;
   int64_t up_drops = 0;     // packets dropped by the full drop-tail queue feeding the link
   int64_t down_drops = 0;
+  int64_t up_lost = 0;      // packets lost on the link (network.loss)
+  int64_t down_lost = 0;
   LinkTraffic& operator+=(const LinkTraffic& other);
   LinkTraffic operator-(const LinkTraffic& other) const;
 };
@@ -28,7 +30,8 @@ struct LinkTraffic {
 // One link's identity for the summary.
 struct LinkDescription {
   std::string name;       // "worker 3" or "server access"
-  double rate_bps = 0.0;
+  double up_rate_bps = 0.0;
+  double down_rate_bps = 0.0;
   double latency_s = 0.0;
 };
 

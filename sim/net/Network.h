@@ -20,19 +20,26 @@ struct Upload {
   int64_t payload_bytes = 0;
 };
 
+// One iteration's timing, seconds from the start of its communication; per upload, in the
+// order of the uploads given. An upload's life: the sender prepares it (send costs) while the
+// server posts its receive and the ready message travels (rendezvous); its first byte is
+// offered when both are done; its last byte is delivered; the server then receives and
+// aggregates it (receive and aggregation costs) when its CPU is free. A co-located worker 0's
+// upload is not sent: its spans are empty up to its aggregation.
 struct TransferResult {
-  // When each upload's first byte is offered, seconds from the start of the iteration's
-  // communication, in the order of the uploads given (sequential: when the previous one ends).
-  std::vector<double> start_s;
-  // Completion time of each upload, seconds from the start of the iteration's communication,
-  // in the order of the uploads given.
-  std::vector<double> finish_s;
-  // The iteration's communication time: first byte offered to last byte delivered (0 when
-  // nobody uploads).
+  std::vector<double> prepared_s;   // the sender's costs done
+  std::vector<double> ready_s;      // the receiver's ready message arrived at the sender
+  std::vector<double> start_s;      // first byte offered: max(prepared, ready)
+  std::vector<double> delivered_s;  // last byte at the server
+  std::vector<double> finish_s;     // received and aggregated by the server
+  // The iteration's communication time: from its start (the first receive posted, every
+  // sender starting its costs) to the last upload aggregated, or with the downlink on, to the
+  // last worker having received the model (0 when nobody uploads).
   double comm_time_s = 0.0;
   // Bytes that crossed the network, headers and retransmissions included (the analytic
   // backend counts payload only).
   int64_t wire_bytes = 0;
+  void resize(size_t uploads);
 };
 
 class Network {

@@ -1,6 +1,7 @@
 #include "sim/net/Ns3Globals.h"
 
 #include <cctype>
+#include <optional>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -13,6 +14,7 @@
 #include <ns3/string.h>
 #include <ns3/tcp-congestion-ops.h>
 #include <ns3/type-id.h>
+#include <ns3/nstime.h>
 #include <ns3/uinteger.h>
 
 namespace sasgsim {
@@ -103,6 +105,105 @@ std::string attribute_problem(const std::string& name, const std::string& value)
   return {};
 }
 
+// The attributes sasgsim sets from scenario keys: giving one raw would be overridden by, or
+// contradict, the key (and the resolved scenario would show the key's value).
+struct OwnedAttribute {
+  const char* name;
+  const char* key;
+};
+constexpr OwnedAttribute kOwnedAttributes[] = {
+    {"ns3::TcpSocket::SegmentSize", "network.transport.segment_size"},
+    {"ns3::TcpSocket::SndBufSize", "network.transport.send_buffer"},
+    {"ns3::TcpSocket::RcvBufSize", "network.transport.receive_buffer"},
+    {"ns3::TcpSocket::InitialCwnd", "network.transport.initial_window"},
+    {"ns3::TcpSocket::DelAckTimeout", "network.transport.delayed_ack_timeout"},
+    {"ns3::TcpSocket::DelAckCount", "network.transport.delayed_ack_count"},
+    {"ns3::TcpSocketBase::MinRto", "network.transport.min_rto"},
+    {"ns3::TcpL4Protocol::SocketType", "network.transport.congestion_control"},
+    {"ns3::PointToPointNetDevice::DataRate",
+     "network.bandwidth, network.per_worker and network.server_link"},
+    {"ns3::PointToPointChannel::Delay",
+     "network.latency, network.per_worker and network.server_link"},
+    {"ns3::PointToPointNetDevice::InterframeGap", "network.framing_bytes"},
+    {"ns3::QueueBase::MaxSize", "network.queue_packets"},
+    {"ns3::RateErrorModel::ErrorRate", "network.loss.rate"},
+    {"ns3::RateErrorModel::ErrorUnit", "network.loss (which loses whole packets)"},
+    {"ns3::BurstErrorModel::ErrorRate", "network.loss.rate and network.loss.burst_packets"},
+};
+
+// The attribute `name` denotes (looked up through parent types), or nullopt.
+std::optional<ns3::TypeId::AttributeInformation> find_attribute(const std::string& name) {
+  const size_t split = name.rfind("::");
+  ns3::TypeId tid;
+  ns3::TypeId::AttributeInformation info;
+  if (split == std::string::npos || !ns3::TypeId::LookupByNameFailSafe(name.substr(0, split), &tid) ||
+      !tid.LookupAttributeByName(name.substr(split + 2), &info)) {
+    return std::nullopt;
+  }
+  return info;
+}
+
+// The scenario key that sets the same attribute as `name`, or nullptr.
+const char* owning_key(const std::string& name) {
+  const std::optional<ns3::TypeId::AttributeInformation> given = find_attribute(name);
+  if (!given) return nullptr;
+  for (const OwnedAttribute& owned : kOwnedAttributes) {
+    const std::optional<ns3::TypeId::AttributeInformation> o = find_attribute(owned.name);
+    if (o && o->accessor == given->accessor) return owned.key;
+  }
+  return nullptr;
+}
+
+// The value an attribute gets: the scenario's raw setting, else ns-3's initial value.
+std::string attribute_setting(const NetworkOptions& options, const std::string& name) {
+  if (auto it = options.ns3_attributes.find(name); it != options.ns3_attributes.end()) {
+    return it->second;
+  }
+  const std::optional<ns3::TypeId::AttributeInformation> info = find_attribute(name);
+  return info ? info->initialValue->SerializeToString(info->checker) : std::string();
+}
+
+// The ns-3 types the built topology creates: an attribute of any other type has no effect.
+std::vector<ns3::TypeId> types_in_use(const NetworkOptions& options) {
+  const TransportOptions t = resolved_transport(options);
+  std::vector<std::string> names = {
+      "ns3::Node", "ns3::PointToPointNetDevice", "ns3::PointToPointChannel",
+      "ns3::DropTailQueue<Packet>", "ns3::Ipv4L3Protocol",
+      "ns3::Ipv4Interface", "ns3::ArpL3Protocol", "ns3::ArpCache", "ns3::Icmpv4L4Protocol",
+      "ns3::Ipv4StaticRouting", "ns3::TrafficControlLayer", "ns3::TcpL4Protocol",
+      "ns3::TcpSocketBase", "ns3::TcpSocketState", "ns3::TcpTxBuffer", "ns3::TcpRxBuffer",
+      t.congestion_control.empty() ? attribute_setting(options, "ns3::TcpL4Protocol::SocketType")
+                                   : "ns3::" + t.congestion_control,
+      attribute_setting(options, "ns3::TcpL4Protocol::RecoveryType"),
+      attribute_setting(options, "ns3::TcpL4Protocol::RttEstimatorType")};
+  if (options.loss.rate > 0.0) {
+    names.push_back(options.loss.burst_packets > 1 ? "ns3::BurstErrorModel" : "ns3::RateErrorModel");
+  }
+  std::vector<ns3::TypeId> types;
+  for (const std::string& n : names) {
+    ns3::TypeId tid;
+    if (ns3::TypeId::LookupByNameFailSafe(n, &tid)) types.push_back(tid);
+  }
+  return types;
+}
+
+// Why an attribute that ns-3 knows would not act as written; empty when it would.
+std::string attribute_use_problem(const NetworkOptions& options, const std::string& name) {
+  if (const char* key = owning_key(name)) {
+    return "sasgsim sets this attribute from " + std::string(key) + ": set that instead (the "
+           "raw value would override it, or be overridden, while the resolved scenario shows "
+           "the key's value)";
+  }
+  ns3::TypeId type;
+  ns3::TypeId::LookupByNameFailSafe(name.substr(0, name.rfind("::")), &type);
+  for (const ns3::TypeId& used : types_in_use(options)) {
+    if (used == type || used.IsChildOf(type)) return {};
+  }
+  return "this attribute has no effect: the simulated topology creates no ns-3 \"" +
+         type.GetName() + "\" (it has point-to-point links, drop-tail queues, IPv4 and TCP" +
+         (options.loss.rate > 0.0 ? ", and the error model of network.loss" : "") + ")";
+}
+
 // A congestion control is a TcpCongestionOps; ns-3.37 registers TcpCubic under another
 // parent, so the check creates the object and asks it.
 bool is_congestion_control(const std::string& type_name) {
@@ -118,6 +219,25 @@ bool is_congestion_control(const std::string& type_name) {
 uint32_t ns3_seed_of(uint64_t seed) {
   const auto folded = static_cast<uint32_t>(seed ^ (seed >> 32));
   return folded == 0 ? 1u : folded;  // ns-3 rejects seed 0
+}
+
+void apply_transport(const TransportOptions& t) {
+  const auto set_uint = [](const char* name, int64_t v) {
+    ns3::Config::SetDefault(name, ns3::UintegerValue(static_cast<uint64_t>(v)));
+  };
+  set_uint("ns3::TcpSocket::SegmentSize", t.segment_size_bytes);
+  set_uint("ns3::TcpSocket::SndBufSize", *t.send_buffer_bytes);
+  set_uint("ns3::TcpSocket::RcvBufSize", *t.receive_buffer_bytes);
+  set_uint("ns3::TcpSocket::InitialCwnd", t.initial_window_segments);
+  set_uint("ns3::TcpSocket::DelAckCount", t.delayed_ack_count);
+  ns3::Config::SetDefault("ns3::TcpSocket::DelAckTimeout",
+                          ns3::TimeValue(ns3::Seconds(*t.delayed_ack_timeout_s)));
+  ns3::Config::SetDefault("ns3::TcpSocketBase::MinRto", ns3::TimeValue(ns3::Seconds(*t.min_rto_s)));
+  if (!t.congestion_control.empty()) {
+    ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
+                            ns3::TypeIdValue(ns3::TypeId::LookupByName("ns3::" +
+                                                                       t.congestion_control)));
+  }
 }
 
 }  // namespace
@@ -139,6 +259,7 @@ std::vector<ScenarioIssue> Ns3Globals::check(const NetworkOptions& options) {
   }
   for (const auto& [name, value] : options.ns3_attributes) {
     std::string problem = attribute_problem(name, value);
+    if (problem.empty()) problem = attribute_use_problem(options, name);
     if (!problem.empty()) issues.push_back({attribute_path(name), problem});
   }
   return issues;
@@ -154,18 +275,7 @@ Ns3Globals::Ns3Globals(const NetworkOptions& options, uint64_t seed) {
   ns3::Config::Reset();
   ns3::RngSeedManager::SetSeed(ns3_seed_of(seed));
   ns3::RngSeedManager::SetRun(1);
-  const TransportOptions& t = options.transport;
-  ns3::Config::SetDefault("ns3::TcpSocket::SegmentSize",
-                          ns3::UintegerValue(static_cast<uint64_t>(t.segment_size_bytes)));
-  ns3::Config::SetDefault("ns3::TcpSocket::SndBufSize",
-                          ns3::UintegerValue(static_cast<uint64_t>(t.send_buffer_bytes)));
-  ns3::Config::SetDefault("ns3::TcpSocket::RcvBufSize",
-                          ns3::UintegerValue(static_cast<uint64_t>(t.receive_buffer_bytes)));
-  if (!t.congestion_control.empty()) {
-    ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
-                            ns3::TypeIdValue(ns3::TypeId::LookupByName("ns3::" +
-                                                                       t.congestion_control)));
-  }
+  apply_transport(resolved_transport(options));
   for (const auto& [name, value] : options.ns3_attributes) {
     if (!ns3::Config::SetDefaultFailSafe(name, ns3::StringValue(value))) {
       throw std::logic_error("Ns3Globals: ns-3 refused checked attribute " + name);

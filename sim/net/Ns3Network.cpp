@@ -14,12 +14,23 @@ Ns3Network::Ns3Network(const NetworkOptions& options, const NetworkSetup& setup)
   if (std::vector<ScenarioIssue> issues = check_network(options); !issues.empty()) {
     throw ScenarioError("network", std::move(issues));
   }
+  if (options.fidelity == FidelityKind::kMemo && options.loss.rate > 0.0) {
+    throw std::logic_error("Ns3Network: memo cannot reproduce random loss");
+  }
   session_setup_->options = options;
   session_setup_->workers = setup.workers;
   session_setup_->downlink_bytes = setup.model_bytes;
   session_setup_->seed = setup.seed;
+  // Memo's lone sequential uploads measure the network only: the hosts' costs are composed
+  // around them (MessageTiming), so the sessions that measure them have none.
+  leg_setup_ = std::make_unique<Ns3SessionSetup>(*session_setup_);
+  leg_setup_->options.costs = options.costs.network_only();
   std::vector<LinkOptions> classes;
   for (int m = 0; m < setup.workers; ++m) {
+    if (!options.is_remote(m)) {
+      link_class_.push_back(kLocalClass);
+      continue;
+    }
     const LinkOptions link = options.link_of(m);
     size_t c = 0;
     while (c < classes.size() &&
@@ -50,7 +61,8 @@ const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vecto
   } else {
     Entry entry;
     entry.simulated = uploads;
-    Ns3Session session(*session_setup_);
+    const bool lone_leg = std::get<0>(key) == PatternKind::kSequentialLeg;
+    Ns3Session session(lone_leg ? *leg_setup_ : *session_setup_);
     for (int64_t r = 0; r < options_.memo_warmup; ++r) {
       packets_simulated_ += session.run(uploads, downlink).packets;
     }
@@ -58,10 +70,7 @@ const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vecto
       SessionOutcome outcome = session.run(uploads, downlink);
       packets_simulated_ += outcome.packets;
       Measured m;
-      m.start_s = std::move(outcome.result.start_s);
-      m.finish_s = std::move(outcome.result.finish_s);
-      m.comm_time_s = outcome.result.comm_time_s;
-      m.wire_bytes = outcome.result.wire_bytes;
+      m.result = std::move(outcome.result);
       m.links = std::move(outcome.links);
       entry.samples.push_back(std::move(m));
     }
@@ -83,45 +92,49 @@ void Ns3Network::account(const Measured& m, const std::vector<Upload>& simulated
   if (options_.topology == TopologyKind::kSwitch) traffic_.back() += m.links.back();
 }
 
+NetworkLeg Ns3Network::sequential_leg(const Upload& up, TransferResult& result) {
+  const int c = link_class_.at(static_cast<size_t>(up.worker));
+  if (c == kLocalClass) return {};
+  const Key key{PatternKind::kSequentialLeg, {{c, up.payload_bytes}}};
+  const std::vector<Upload> lone{Upload{class_worker_[c], up.payload_bytes}};
+  const std::vector<Upload>* simulated = nullptr;
+  const Measured& m = measure(key, lone, false, &simulated);
+  result.wire_bytes += m.result.wire_bytes;
+  account(m, *simulated, {up});
+  return {m.result.ready_s[0], m.result.delivered_s[0] - m.result.start_s[0]};
+}
+
 void Ns3Network::account_downlink(const Measured& m) {
   for (size_t l = 0; l < traffic_.size(); ++l) traffic_[l] += m.links[l];
 }
 
 TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads) {
   TransferResult result;
+  result.resize(uploads.size());
   if (options_.schedule == ScheduleKind::kSequential) {
-    // One upload after another: each is a pattern of its own (its link class and size).
-    for (const Upload& up : uploads) {
-      const int c = link_class_.at(static_cast<size_t>(up.worker));
-      const Key key{false, {{c, up.payload_bytes}}};
-      const std::vector<Upload> lone{Upload{class_worker_[c], up.payload_bytes}};
-      const std::vector<Upload>* simulated = nullptr;
-      const Measured& m = measure(key, lone, false, &simulated);
-      result.start_s.push_back(result.comm_time_s);
-      result.comm_time_s += m.comm_time_s;
-      result.finish_s.push_back(result.comm_time_s);
-      result.wire_bytes += m.wire_bytes;
-      account(m, *simulated, {up});
-    }
+    // One upload after another: each network leg is a pattern of its own (its link class and
+    // size), the hosts' costs composed around them.
+    std::vector<NetworkLeg> legs;
+    for (const Upload& up : uploads) legs.push_back(sequential_leg(up, result));
+    const int64_t wire_bytes = result.wire_bytes;
+    compose_sequential(uploads, legs, options_, result);
+    result.wire_bytes = wire_bytes;
   } else if (!uploads.empty()) {
-    Key key{false, {}};
+    Key key{PatternKind::kConcurrent, {}};
     for (const Upload& up : uploads) {
       std::get<1>(key).emplace_back(link_class_.at(static_cast<size_t>(up.worker)),
                                     up.payload_bytes);
     }
     const std::vector<Upload>* simulated = nullptr;
     const Measured& m = measure(key, uploads, false, &simulated);
-    result.start_s = m.start_s;
-    result.finish_s = m.finish_s;
-    result.comm_time_s = m.comm_time_s;
-    result.wire_bytes = m.wire_bytes;
+    result = m.result;
     account(m, *simulated, uploads);
   }
   if (options_.downlink && setup_.model_bytes > 0) {
     const std::vector<Upload>* simulated = nullptr;
-    const Measured& m = measure(Key{true, {}}, {}, true, &simulated);
-    result.comm_time_s += m.comm_time_s;
-    result.wire_bytes += m.wire_bytes;
+    const Measured& m = measure(Key{PatternKind::kDownlink, {}}, {}, true, &simulated);
+    result.comm_time_s += m.result.comm_time_s;
+    result.wire_bytes += m.result.wire_bytes;
     account_downlink(m);
   }
   return result;
@@ -145,15 +158,21 @@ TransferResult Ns3Network::transfer(int64_t /*iteration*/, const std::vector<Upl
 
 nlohmann::json Ns3Network::summary() const {
   int64_t drops = 0;
-  for (const LinkTraffic& t : traffic_) drops += t.up_drops + t.down_drops;
+  int64_t lost = 0;
+  for (const LinkTraffic& t : traffic_) {
+    drops += t.up_drops + t.down_drops;
+    lost += t.up_lost + t.down_lost;
+  }
   nlohmann::json out = {{"backend", "ns3"},
                         {"fidelity", to_string(options_.fidelity)},
                         {"topology", to_string(options_.topology)},
+                        {"server", to_string(options_.server)},
                         {"schedule", to_string(options_.schedule)},
                         {"downlink", options_.downlink},
                         {"iterations", iterations_},
                         {"comm_time_s", busy_s_},
                         {"drops", drops},
+                        {"lost", lost},
                         {"packets_simulated", packets_simulated_},
                         {"simulated_s", simulated_s_},
                         {"links", links_to_json(links_, traffic_, busy_s_)}};

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "sim/net/LinkTraffic.h"
+#include "sim/net/MessageTiming.h"
 #include "sim/net/Network.h"
 
 namespace sasgsim {
@@ -32,10 +33,7 @@ class Ns3Network : public Network {
  private:
   // A simulated pattern: uploads (by position) and/or the downlink.
   struct Measured {
-    std::vector<double> start_s;
-    std::vector<double> finish_s;
-    double comm_time_s = 0.0;
-    int64_t wire_bytes = 0;
+    TransferResult result;
     std::vector<LinkTraffic> links;  // as simulated, indexed by link
   };
   struct Entry {
@@ -43,8 +41,12 @@ class Ns3Network : public Network {
     std::vector<Upload> simulated;  // the uploads as simulated (their workers' links)
     size_t next = 0;                // the sample the next use of the pattern gets
   };
-  // The pattern's key: per upload (link class, bytes), and whether it is the downlink.
-  using Key = std::tuple<bool, std::vector<std::pair<int, int64_t>>>;
+  // A lone sequential upload's network part, concurrent uploads with the hosts' costs, or
+  // the downlink.
+  enum class PatternKind { kSequentialLeg, kConcurrent, kDownlink };
+  // The pattern's key: its kind, and per upload (link class, bytes).
+  using Key = std::tuple<PatternKind, std::vector<std::pair<int, int64_t>>>;
+  static constexpr int kLocalClass = -1;  // a co-located worker 0: no link
 
   // The pattern's outcome for this use, simulating it first when it is new; *simulated gets
   // the uploads as they were simulated.
@@ -54,14 +56,17 @@ class Ns3Network : public Network {
   void account(const Measured& m, const std::vector<Upload>& simulated,
                const std::vector<Upload>& actual);
   void account_downlink(const Measured& m);
+  // Upload `up`'s network part in a sequential iteration (measured, traffic accounted).
+  NetworkLeg sequential_leg(const Upload& up, TransferResult& result);
   TransferResult transfer_memo(const std::vector<Upload>& uploads);
   TransferResult transfer_exact(const std::vector<Upload>& uploads);
 
   NetworkOptions options_;
   NetworkSetup setup_;
   std::unique_ptr<Ns3SessionSetup> session_setup_;
+  std::unique_ptr<Ns3SessionSetup> leg_setup_;  // memo's sequential legs: no hosts' costs
   std::unique_ptr<Ns3Session> session_;  // exact mode: the one continuous simulation
-  std::vector<int> link_class_;          // per worker: equal links share a class
+  std::vector<int> link_class_;          // per worker: equal links share a class (or local)
   std::vector<int> class_worker_;        // per class: the first worker with it
   std::map<Key, Entry> memo_;
   std::vector<LinkDescription> links_;

@@ -26,6 +26,8 @@
 #include <ns3/tcp-socket-factory.h>
 #include <ns3/traffic-control-layer.h>
 
+#include "sim/net/MessageTiming.h"
+#include "sim/net/Ns3Links.h"
 #include "sim/net/Ns3Globals.h"
 
 namespace sasgsim {
@@ -34,40 +36,20 @@ namespace {
 
 constexpr uint16_t kPort = 5000;
 
-// Worker m's link is the subnet 10.(1 + m / 256).(m % 256).0/24: worker .1, far end .2.
-ns3::Ipv4Address worker_link_address(int m, int host) {
-  const uint32_t base = (10u << 24) | ((1u + static_cast<uint32_t>(m) / 256u) << 16) |
-                        ((static_cast<uint32_t>(m) % 256u) << 8);
-  return ns3::Ipv4Address(base | static_cast<uint32_t>(host));
-}
-
-// The access link (switch topology): 172.16.0.0/24, switch .1, server .2.
-ns3::Ipv4Address access_link_address(int host) {
-  return ns3::Ipv4Address((172u << 24) | (16u << 16) | static_cast<uint32_t>(host));
-}
-
-uint32_t add_interface(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::NetDevice> device,
-                       ns3::Ipv4Address address) {
-  ns3::Ptr<ns3::Ipv4> ipv4 = node->GetObject<ns3::Ipv4>();
-  const uint32_t index = static_cast<uint32_t>(ipv4->AddInterface(device));
-  ipv4->AddAddress(index, ns3::Ipv4InterfaceAddress(address, ns3::Ipv4Mask("255.255.255.0")));
-  ipv4->SetMetric(index, 1);
-  ipv4->SetUp(index);
-  return index;
-}
-
 }  // namespace
 
 struct Ns3Session::Impl {
   // First member: ns-3's global state outlives every ns-3 object below.
   Ns3Globals globals;
   Ns3SessionSetup setup;
+  const NetworkOptions& net;
   int workers;
   bool with_switch;
 
   ns3::Ptr<ns3::Node> server;
   ns3::Ptr<ns3::Node> switch_node;
-  std::vector<ns3::Ptr<ns3::Node>> worker_nodes;
+  std::vector<ns3::Ptr<ns3::Node>> worker_nodes;  // null for a co-located worker 0
+  std::vector<ns3::Ptr<ns3::PointToPointNetDevice>> devices;
   std::vector<LinkTraffic> traffic;  // cumulative, per link
   int64_t packets = 0;
 
@@ -75,19 +57,34 @@ struct Ns3Session::Impl {
   std::vector<ns3::Ptr<ns3::Socket>> worker_sockets;  // worker side, by worker
   std::vector<ns3::Ptr<ns3::Socket>> server_sockets;  // server side, by worker
   std::unordered_map<uint16_t, int> worker_of_port;  // a worker's local TCP port -> worker
+  int remote = 0;  // workers with a host of their own
   int connected = 0;
   int accepted = 0;
   bool connect_failed = false;
 
-  // The iteration in progress.
-  std::vector<int64_t> up_expected, up_received, up_unsent;
-  std::vector<int64_t> down_expected, down_received, down_unsent;
-  std::vector<double> up_start_s, up_finish_s;
-  std::vector<int> order;   // uploading workers, in worker order
-  size_t next_upload = 0;   // sequential: the next one to start
+  // The iteration in progress, per worker. The server -> worker stream carries the ready
+  // message (when the worker uploads) and then the model (downlink).
+  struct Progress {
+    int64_t payload = 0;        // bytes to upload; 0: not uploading
+    int64_t up_received = 0;    // at the server
+    int64_t up_unsent = 0;
+    int64_t ready_bytes = 0;    // of the ready message, 0 when there is none
+    int64_t down_expected = 0;  // ready message + model
+    int64_t down_received = 0;  // at the worker
+    int64_t down_unsent = 0;
+    bool prepared = false;
+    bool ready = false;
+    bool model_awaited = false;
+  };
+  std::vector<Progress> progress;
+  TransferResult times;     // by position in the iteration's uploads
+  std::vector<int> order;   // uploading remote workers, in worker order
+  std::vector<int> position;  // worker -> its index in the uploads, -1 if not uploading
+  size_t next_upload = 0;   // sequential: the next receive to post
   int uploads_pending = 0;
   int downloads_pending = 0;
   bool downlink_now = false;
+  ServerCpu cpu;
   double start_s = 0.0;
   double end_s = 0.0;
   bool finished = false;
@@ -96,61 +93,97 @@ struct Ns3Session::Impl {
   Impl(const Ns3SessionSetup& s)
       : globals(s.options, s.seed),
         setup(s),
+        net(setup.options),
         workers(s.workers),
         with_switch(s.options.topology == TopologyKind::kSwitch) {
     if (workers < 1) throw std::logic_error("Ns3Session: workers must be >= 1");
+    for (int m = 0; m < workers; ++m) remote += net.is_remote(m) ? 1 : 0;
     build_topology();
     open_connections();
+    install_loss();
   }
 
   static void connect(bool connected) {
     if (!connected) throw std::logic_error("ns-3: a trace source sasgsim relies on is missing");
   }
 
-  ns3::Ptr<ns3::PointToPointNetDevice> device_of(const ns3::NetDeviceContainer& devices,
-                                                 uint32_t i) {
-    return ns3::DynamicCast<ns3::PointToPointNetDevice>(devices.Get(i));
+  static double now() { return ns3::Simulator::Now().GetSeconds(); }
+
+  // Calls f now, or after `delay_s` of simulated time.
+  template <typename F>
+  static void after(double delay_s, F f) {
+    if (delay_s <= 0.0) {
+      f();
+    } else {
+      ns3::Simulator::Schedule(ns3::Seconds(delay_s), f);
+    }
+  }
+
+  // One direction of a link: its rate, and the inter-frame gap that brings each frame's wire
+  // cost from the 2 bytes of PPP to framing_bytes.
+  void configure_device(ns3::Ptr<ns3::PointToPointNetDevice> dev, double rate_bps) {
+    dev->SetDataRate(ns3::DataRate(static_cast<uint64_t>(std::llround(rate_bps))));
+    const double gap_bits = 8.0 * static_cast<double>(net.framing_bytes - 2);
+    dev->SetInterframeGap(ns3::Seconds(gap_bits / rate_bps));
+    devices.push_back(dev);
+  }
+
+  // Losses start with the first iteration: the connections are opened over lossless links
+  // (ns-3 does not recover a lost final handshake ACK before the first data).
+  void install_loss() {
+    if (net.loss.rate <= 0.0) return;
+    for (auto& dev : devices) dev->SetReceiveErrorModel(make_error_model(net.loss));
   }
 
   // Installs a link from `near` (worker or switch) to `far`, tracing its two directions.
-  ns3::NetDeviceContainer install_link(ns3::PointToPointHelper& p2p, const LinkOptions& link,
+  ns3::NetDeviceContainer install_link(ns3::PointToPointHelper& p2p, double up_rate_bps,
+                                       double down_rate_bps, double latency_s,
                                        ns3::Ptr<ns3::Node> near, ns3::Ptr<ns3::Node> far,
                                        int index) {
-    p2p.SetDeviceAttribute("DataRate",
-                           ns3::DataRateValue(ns3::DataRate(
-                               static_cast<uint64_t>(std::llround(link.rate_bps)))));
     p2p.SetChannelAttribute("Delay",
-                            ns3::TimeValue(ns3::NanoSeconds(std::llround(link.latency_s * 1e9))));
+                            ns3::TimeValue(ns3::NanoSeconds(std::llround(latency_s * 1e9))));
     ns3::NetDeviceContainer devices = p2p.Install(near, far);
     for (uint32_t side = 0; side < 2; ++side) {
-      const bool up = side == 0;
-      ns3::Ptr<ns3::PointToPointNetDevice> dev = device_of(devices, side);
+      const bool up = side == 0;  // the near side sends towards the server
+      auto dev = ns3::DynamicCast<ns3::PointToPointNetDevice>(devices.Get(side));
+      configure_device(dev, up ? up_rate_bps : down_rate_bps);
       connect(dev->TraceConnectWithoutContext(
           "PhyTxBegin", ns3::MakeCallback(&Impl::on_transmit, this, index, up)));
       connect(dev->GetQueue()->TraceConnectWithoutContext(
           "Drop", ns3::MakeCallback(&Impl::on_drop, this, index, up)));
+      // A packet lost arriving here travelled the other way.
+      connect(dev->TraceConnectWithoutContext(
+          "PhyRxDrop", ns3::MakeCallback(&Impl::on_lost, this, index, !up)));
     }
     return devices;
   }
 
-  void build_topology() {
-    const NetworkOptions& net = setup.options;
-    server = ns3::CreateObject<ns3::Node>();
-    for (int m = 0; m < workers; ++m) worker_nodes.push_back(ns3::CreateObject<ns3::Node>());
-    if (with_switch) switch_node = ns3::CreateObject<ns3::Node>();
-
+  void install_stacks(ns3::Ipv4StaticRoutingHelper& static_routing) {
     ns3::InternetStackHelper stack;
     stack.SetIpv6StackInstall(false);
-    ns3::Ipv4StaticRoutingHelper static_routing;
     stack.SetRoutingHelper(static_routing);
     stack.Install(server);
-    for (auto& node : worker_nodes) stack.Install(node);
+    for (auto& node : worker_nodes) {
+      if (node) stack.Install(node);
+    }
     if (with_switch) stack.Install(switch_node);
     // Without a queue disc, a packet that finds its device queue full is dropped by the
     // node's traffic-control layer, before the device queue sees it.
-    for (int m = 0; m < workers; ++m) trace_drops(worker_nodes[m], NodeRole::kWorker, m);
+    for (int m = 0; m < workers; ++m) {
+      if (worker_nodes[m]) trace_drops(worker_nodes[m], NodeRole::kWorker, m);
+    }
     trace_drops(server, NodeRole::kServer, -1);
     if (with_switch) trace_drops(switch_node, NodeRole::kSwitch, -1);
+  }
+
+  void build_topology() {
+    server = ns3::CreateObject<ns3::Node>();
+    for (int m = 0; m < workers; ++m) {
+      worker_nodes.push_back(net.is_remote(m) ? ns3::CreateObject<ns3::Node>() : nullptr);
+    }
+    if (with_switch) switch_node = ns3::CreateObject<ns3::Node>();
+    ns3::Ipv4StaticRoutingHelper static_routing;
+    install_stacks(static_routing);
 
     ns3::PointToPointHelper p2p;
     p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize",
@@ -159,7 +192,10 @@ struct Ns3Session::Impl {
     traffic.assign(static_cast<size_t>(link_count()), LinkTraffic{});
     ns3::Ptr<ns3::Node> hub = with_switch ? switch_node : server;
     for (int m = 0; m < workers; ++m) {
-      ns3::NetDeviceContainer d = install_link(p2p, net.link_of(m), worker_nodes[m], hub, m);
+      if (!worker_nodes[m]) continue;
+      const LinkOptions link = net.link_of(m);
+      ns3::NetDeviceContainer d =
+          install_link(p2p, link.rate_bps, link.rate_bps, link.latency_s, worker_nodes[m], hub, m);
       const uint32_t worker_if = add_interface(worker_nodes[m], d.Get(0), worker_link_address(m, 1));
       add_interface(hub, d.Get(1), worker_link_address(m, 2));
       if (with_switch) {
@@ -168,7 +204,9 @@ struct Ns3Session::Impl {
       }
     }
     if (with_switch) {
-      ns3::NetDeviceContainer d = install_link(p2p, net.server_link, switch_node, server, workers);
+      const ServerLinkOptions& card = net.server_link;
+      ns3::NetDeviceContainer d = install_link(p2p, card.upload_rate(), card.download_rate(),
+                                               card.latency_s, switch_node, server, workers);
       add_interface(switch_node, d.Get(0), access_link_address(1));
       const uint32_t server_if = add_interface(server, d.Get(1), access_link_address(2));
       static_routing.GetStaticRouting(server->GetObject<ns3::Ipv4>())
@@ -222,7 +260,7 @@ struct Ns3Session::Impl {
   int worker_of(const ns3::Address& from) const {
     const ns3::Ipv4Address ip = ns3::InetSocketAddress::ConvertFrom(from).GetIpv4();
     for (int m = 0; m < workers; ++m) {
-      if (worker_link_address(m, 1) == ip) return m;
+      if (worker_nodes[m] && worker_link_address(m, 1) == ip) return m;
     }
     return -1;
   }
@@ -230,14 +268,8 @@ struct Ns3Session::Impl {
   void open_connections() {
     worker_sockets.resize(static_cast<size_t>(workers));
     server_sockets.resize(static_cast<size_t>(workers));
-    up_expected.assign(workers, 0);
-    up_received.assign(workers, 0);
-    up_unsent.assign(workers, 0);
-    down_expected.assign(workers, 0);
-    down_received.assign(workers, 0);
-    down_unsent.assign(workers, 0);
-    up_start_s.assign(workers, 0.0);
-    up_finish_s.assign(workers, 0.0);
+    progress.assign(static_cast<size_t>(workers), Progress{});
+    position.assign(static_cast<size_t>(workers), -1);
 
     listener = ns3::Socket::CreateSocket(server, ns3::TcpSocketFactory::GetTypeId());
     listener->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kPort));
@@ -245,6 +277,7 @@ struct Ns3Session::Impl {
     listener->SetAcceptCallback(ns3::MakeCallback(&Impl::on_connection_request, this),
                                 ns3::MakeCallback(&Impl::on_accepted, this));
     for (int m = 0; m < workers; ++m) {
+      if (!worker_nodes[m]) continue;
       ns3::Ptr<ns3::Socket> s =
           ns3::Socket::CreateSocket(worker_nodes[m], ns3::TcpSocketFactory::GetTypeId());
       s->Bind();
@@ -255,20 +288,26 @@ struct Ns3Session::Impl {
       s->Connect(ns3::InetSocketAddress(server_address_for(m), kPort));
       worker_sockets[m] = s;
     }
-    ns3::EventId watchdog =
-        ns3::Simulator::Schedule(ns3::Seconds(setup.iteration_limit_s), &Impl::on_watchdog, this);
-    ns3::Simulator::Run();
-    watchdog.Cancel();
-    if (connect_failed || stalled || connected != workers || accepted != workers) {
+    if (remote > 0) run_until_done();
+    if (connect_failed || stalled || connected != remote || accepted != remote) {
       throw std::runtime_error(fmt::format(
           "ns-3: only {} of {} workers could connect to the server ({} accepted)", connected,
-          workers, accepted));
+          remote, accepted));
     }
     for (int m = 0; m < workers; ++m) {
+      if (!worker_sockets[m]) continue;
       ns3::Address local;
       worker_sockets[m]->GetSockName(local);
       worker_of_port[ns3::InetSocketAddress::ConvertFrom(local).GetPort()] = m;
     }
+  }
+
+  // Runs the simulation until a callback stops it, or the iteration limit (stalled).
+  void run_until_done() {
+    ns3::EventId watchdog =
+        ns3::Simulator::Schedule(ns3::Seconds(setup.iteration_limit_s), &Impl::on_watchdog, this);
+    ns3::Simulator::Run();
+    watchdog.Cancel();
   }
 
   bool on_connection_request(ns3::Ptr<ns3::Socket>, const ns3::Address&) { return true; }
@@ -296,7 +335,7 @@ struct Ns3Session::Impl {
   }
 
   void stop_when_connected() {
-    if (connected == workers && accepted == workers) ns3::Simulator::Stop();
+    if (connected == remote && accepted == remote) ns3::Simulator::Stop();
   }
 
   void on_watchdog() {
@@ -320,6 +359,10 @@ struct Ns3Session::Impl {
     ++(up ? traffic[link].up_drops : traffic[link].down_drops);
   }
 
+  void on_lost(int link, bool up, ns3::Ptr<const ns3::Packet>) {
+    ++(up ? traffic[link].up_lost : traffic[link].down_lost);
+  }
+
   // Offers as much of the remaining message as the socket's send buffer takes; the send
   // callback brings the rest when space frees up.
   static void push(ns3::Socket& socket, int64_t& unsent) {
@@ -334,17 +377,11 @@ struct Ns3Session::Impl {
   }
 
   void on_worker_send_ready(int m, ns3::Ptr<ns3::Socket> socket, uint32_t) {
-    push(*socket, up_unsent[m]);
+    push(*socket, progress[m].up_unsent);
   }
 
   void on_server_send_ready(int m, ns3::Ptr<ns3::Socket> socket, uint32_t) {
-    push(*socket, down_unsent[m]);
-  }
-
-  void start_upload(int m) {
-    up_start_s[m] = ns3::Simulator::Now().GetSeconds() - start_s;
-    up_unsent[m] = up_expected[m];
-    push(*worker_sockets[m], up_unsent[m]);
+    push(*socket, progress[m].down_unsent);
   }
 
   static int64_t drain(ns3::Socket& socket) {
@@ -353,64 +390,115 @@ struct Ns3Session::Impl {
     return bytes;
   }
 
+  double since_start() const { return now() - start_s; }
+
+  // --- one upload: prepared and ready, then sent, delivered, received and aggregated ---
+
+  // The server posts worker m's receive: its ready message goes out (or, without a
+  // rendezvous, the worker is ready at once).
+  void post_receive(int m) {
+    Progress& p = progress[m];
+    if (p.ready_bytes == 0) {
+      on_ready(m);
+      return;
+    }
+    p.down_unsent += p.ready_bytes;
+    push(*server_sockets[m], p.down_unsent);
+  }
+
+  void on_prepared(int m) {
+    progress[m].prepared = true;
+    times.prepared_s[position[m]] = since_start();
+    start_when_possible(m);
+  }
+
+  void on_ready(int m) {
+    progress[m].ready = true;
+    times.ready_s[position[m]] = since_start();
+    start_when_possible(m);
+  }
+
+  void start_when_possible(int m) {
+    Progress& p = progress[m];
+    if (!p.prepared || !p.ready) return;
+    times.start_s[position[m]] = since_start();
+    p.up_unsent = p.payload;
+    push(*worker_sockets[m], p.up_unsent);
+  }
+
   void on_server_received(int m, ns3::Ptr<ns3::Socket> socket) {
-    up_received[m] += drain(*socket);
-    if (up_expected[m] == 0 || up_received[m] < up_expected[m]) return;
-    if (up_received[m] > up_expected[m]) {
+    Progress& p = progress[m];
+    p.up_received += drain(*socket);
+    if (p.payload == 0 || p.up_received < p.payload) return;
+    if (p.up_received > p.payload) {
       throw std::logic_error("ns-3: the server received more bytes than were sent");
     }
-    up_expected[m] = 0;  // delivered
-    up_finish_s[m] = ns3::Simulator::Now().GetSeconds() - start_s;
+    const int64_t bytes = p.payload;
+    p.payload = 0;  // delivered
+    times.delivered_s[position[m]] = since_start();
+    const MessageCosts& costs = net.costs;
+    const double done_s = cpu.process(now(), costs.receive_s(bytes) + costs.aggregation_s(bytes));
+    after(done_s - now(), [this, m] { on_aggregated(m); });
+  }
+
+  void on_aggregated(int m) {
+    times.finish_s[position[m]] = since_start();
     --uploads_pending;
-    if (setup.options.schedule == ScheduleKind::kSequential && next_upload < order.size()) {
-      start_upload(order[next_upload++]);
+    if (net.schedule == ScheduleKind::kSequential && next_upload < order.size()) {
+      post_receive(order[next_upload++]);
     } else if (uploads_pending == 0) {
       uploads_done();
     }
   }
+
+  // --- the downlink: the model prepared once, sent to every remote worker ---
 
   void uploads_done() {
     if (!downlink_now) {
       complete();
       return;
     }
-    downloads_pending = workers;
+    const double sent_s = cpu.process(now(), net.costs.send_s(setup.downlink_bytes));
+    after(sent_s - now(), [this] { send_model(); });
+  }
+
+  void send_model() {
+    downloads_pending = remote;
     for (int m = 0; m < workers; ++m) {
-      down_expected[m] = setup.downlink_bytes;
-      down_received[m] = 0;
-      down_unsent[m] = setup.downlink_bytes;
-      push(*server_sockets[m], down_unsent[m]);
+      if (!worker_nodes[m]) continue;
+      Progress& p = progress[m];
+      p.model_awaited = true;
+      p.down_expected += setup.downlink_bytes;
+      p.down_unsent += setup.downlink_bytes;
+      push(*server_sockets[m], p.down_unsent);
     }
   }
 
   void on_worker_received(int m, ns3::Ptr<ns3::Socket> socket) {
-    down_received[m] += drain(*socket);
-    if (down_expected[m] == 0 || down_received[m] < down_expected[m]) return;
-    if (down_received[m] > down_expected[m]) {
+    Progress& p = progress[m];
+    p.down_received += drain(*socket);
+    if (p.ready_bytes > 0 && !p.ready && p.down_received >= p.ready_bytes) on_ready(m);
+    if (!p.model_awaited || p.down_received < p.down_expected) return;
+    if (p.down_received > p.down_expected) {
       throw std::logic_error("ns-3: a worker received more bytes than the server sent");
     }
-    down_expected[m] = 0;
-    if (--downloads_pending == 0) complete();
+    p.model_awaited = false;
+    after(net.costs.receive_s(setup.downlink_bytes), [this] {
+      if (--downloads_pending == 0) complete();
+    });
   }
 
   void complete() {
-    end_s = ns3::Simulator::Now().GetSeconds();
+    end_s = now();
     finished = true;
     ns3::Simulator::Stop();
   }
 
   int link_count() const { return workers + (with_switch ? 1 : 0); }
 
-  SessionOutcome run(const std::vector<Upload>& uploads, bool downlink) {
-    SessionOutcome out;
-    out.result.start_s.assign(uploads.size(), 0.0);
-    out.result.finish_s.assign(uploads.size(), 0.0);
-    const bool send_model = downlink && setup.downlink_bytes > 0;
-    if (uploads.empty() && !send_model) {
-      out.links.assign(static_cast<size_t>(link_count()), LinkTraffic{});
-      return out;
-    }
-    order.clear();
+  // Resets the per-worker state for `uploads`.
+  void begin_iteration(const std::vector<Upload>& uploads, bool send_model_now) {
+    for (Progress& p : progress) p = Progress{};
     int previous = -1;
     for (const Upload& up : uploads) {
       if (up.worker <= previous || up.worker >= workers || up.payload_bytes <= 0) {
@@ -418,41 +506,69 @@ struct Ns3Session::Impl {
                                "within range, with positive sizes");
       }
       previous = up.worker;
-      order.push_back(up.worker);
-      up_expected[up.worker] = up.payload_bytes;
-      up_received[up.worker] = 0;
+      Progress& p = progress[up.worker];
+      p.payload = up.payload_bytes;
+      p.ready_bytes = net.costs.rendezvous_bytes;
+      p.down_expected = p.ready_bytes;
     }
-    const std::vector<LinkTraffic> before = traffic;
-    const int64_t packets_before = packets;
-    start_s = ns3::Simulator::Now().GetSeconds();
+    times = TransferResult{};
+    times.resize(uploads.size());
+    start_s = now();
+    cpu = ServerCpu(start_s);
     finished = false;
     stalled = false;
-    downlink_now = send_model;
-    uploads_pending = static_cast<int>(order.size());
+    downlink_now = send_model_now;
+    uploads_pending = static_cast<int>(uploads.size());
     next_upload = 0;
+  }
+
+  // The iteration's first events: local aggregation, the senders' costs, the first receives.
+  void start_iteration(const std::vector<Upload>& uploads) {
+    order.clear();  // receives are posted to remote workers only
+    std::fill(position.begin(), position.end(), -1);
+    for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
+    for (size_t i = 0; i < uploads.size(); ++i) {
+      const int m = uploads[i].worker;
+      if (!net.is_remote(m)) {
+        cpu = ServerCpu(start_s + aggregate_local(uploads[i], net.costs, i, times));
+        --uploads_pending;
+        continue;
+      }
+      order.push_back(m);
+      after(net.costs.send_s(uploads[i].payload_bytes), [this, m] { on_prepared(m); });
+    }
     if (order.empty()) {
-      uploads_done();
-    } else if (setup.options.schedule == ScheduleKind::kSequential) {
-      start_upload(order[next_upload++]);
+      after(cpu.free_s() - now(), [this] { uploads_done(); });
+    } else if (net.schedule == ScheduleKind::kSequential) {
+      next_upload = 1;
+      after(cpu.free_s() - now(), [this] { post_receive(order[0]); });
     } else {
       next_upload = order.size();
-      for (int m : order) start_upload(m);
+      for (int m : order) post_receive(m);
     }
-    ns3::EventId watchdog =
-        ns3::Simulator::Schedule(ns3::Seconds(setup.iteration_limit_s), &Impl::on_watchdog, this);
-    ns3::Simulator::Run();
-    watchdog.Cancel();
+  }
+
+  SessionOutcome run(const std::vector<Upload>& uploads, bool downlink) {
+    SessionOutcome out;
+    const bool send_model = downlink && setup.downlink_bytes > 0 && remote > 0;
+    if (uploads.empty() && !send_model) {
+      out.result.resize(0);
+      out.links.assign(static_cast<size_t>(link_count()), LinkTraffic{});
+      return out;
+    }
+    begin_iteration(uploads, send_model);
+    const std::vector<LinkTraffic> before = traffic;
+    const int64_t packets_before = packets;
+    start_iteration(uploads);
+    run_until_done();
     if (!finished) {
       throw std::runtime_error(fmt::format(
           "ns-3: an iteration's transfers did not complete within {} simulated seconds "
           "({} of {} uploads delivered)",
-          setup.iteration_limit_s, order.size() - static_cast<size_t>(uploads_pending),
-          order.size()));
+          setup.iteration_limit_s, uploads.size() - static_cast<size_t>(uploads_pending),
+          uploads.size()));
     }
-    for (size_t i = 0; i < uploads.size(); ++i) {
-      out.result.start_s[i] = up_start_s[order[i]];
-      out.result.finish_s[i] = up_finish_s[order[i]];
-    }
+    out.result = times;
     out.result.comm_time_s = end_s - start_s;
     out.links.resize(traffic.size());
     for (size_t l = 0; l < traffic.size(); ++l) out.links[l] = traffic[l] - before[l];

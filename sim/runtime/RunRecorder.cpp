@@ -107,14 +107,18 @@ void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& u
   const TransferResult timing = network_.transfer(t, transfers);
   network_host_seconds_ +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (timing.finish_s.size() != uploads.size() || timing.start_s.size() != uploads.size()) {
+  if (timing.finish_s.size() != uploads.size() || timing.start_s.size() != uploads.size() ||
+      timing.prepared_s.size() != uploads.size() || timing.ready_s.size() != uploads.size() ||
+      timing.delivered_s.size() != uploads.size()) {
     throw std::logic_error("network backend returned the wrong number of upload times");
   }
   std::ostream& out = uploads_file_.stream();
   for (size_t i = 0; i < uploads.size(); ++i) {
     out << t << ',' << uploads[i].worker << ',' << uploads[i].values << ','
         << uploads[i].payload_bytes << ',' << (uploads[i].forced ? 1 : 0) << ','
-        << format_number(timing.start_s[i]) << ',' << format_number(timing.finish_s[i]) << '\n';
+        << format_number(timing.prepared_s[i]) << ',' << format_number(timing.ready_s[i]) << ','
+        << format_number(timing.start_s[i]) << ',' << format_number(timing.delivered_s[i]) << ','
+        << format_number(timing.finish_s[i]) << '\n';
   }
   iterations_file_.stream() << t << ',' << uploads.size() << ','
                             << format_number(counters_.compute_time_s + counters_.comm_time_s)

@@ -92,4 +92,53 @@ json read_scenario_json(const std::string& file, std::vector<ScenarioIssue>& iss
   }
 }
 
+
+namespace {
+
+// `base` with `over` laid on top: objects merge key by key, anything else is replaced.
+json merged(json base, const json& over) {
+  if (!base.is_object() || !over.is_object()) return over;
+  for (const auto& item : over.items()) {
+    base[item.key()] = base.contains(item.key()) ? merged(base[item.key()], item.value())
+                                                 : item.value();
+  }
+  return base;
+}
+
+}  // namespace
+
+void expand_network_include(json& doc, const std::string& scenario_file,
+                            std::vector<ScenarioIssue>& issues) {
+  if (!doc.is_object() || !doc.contains("network") || !doc["network"].is_object()) return;
+  json& network = doc["network"];
+  if (!network.contains("include")) return;
+  const std::string path = ".network.include";
+  if (!network["include"].is_string()) {
+    issues.push_back({path, "expected the path of a network profile (a JSON file of network "
+                            "keys, e.g. one `sasgsim calibrate` wrote), got " +
+                                JsonReader::describe_value(network["include"], true)});
+    network.erase("include");
+    return;
+  }
+  fs::path file = network["include"].get<std::string>();
+  if (file.is_relative()) file = fs::path(scenario_file).parent_path() / file;
+  network.erase("include");
+  json profile;
+  try {
+    profile = read_scenario_json(file.string(), issues);
+  } catch (const ScenarioError& e) {
+    for (const ScenarioIssue& issue : e.issues()) {
+      issues.push_back({path, file.string() + issue.path + ": " + issue.message});
+    }
+    return;
+  }
+  if (!profile.is_object() || profile.contains("include")) {
+    issues.push_back({path, file.string() + ": expected an object of network keys without an "
+                            "\"include\" of its own"});
+    return;
+  }
+  profile.erase("description");  // for people, as a scenario's own
+  network = merged(std::move(profile), network);
+}
+
 }  // namespace sasgsim

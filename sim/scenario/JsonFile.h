@@ -16,4 +16,10 @@ namespace sasgsim {
 // column).
 nlohmann::json read_scenario_json(const std::string& file, std::vector<ScenarioIssue>& issues);
 
+// Lays the network section of `doc` over the profile its "network.include" names (a file of
+// network keys, relative to `scenario_file`'s directory; its "description" is dropped), and
+// removes the key. Problems are added to `issues` at ".network.include".
+void expand_network_include(nlohmann::json& doc, const std::string& scenario_file,
+                            std::vector<ScenarioIssue>& issues);
+
 }  // namespace sasgsim

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,8 +26,14 @@ enum class NetworkBackendKind { kNs3, kAnalytic };
 // ns3 backend: each distinct upload pattern simulated once in a warmed-up network and reused,
 // or one continuous simulation of every iteration.
 enum class FidelityKind { kMemo, kExact };
-// Workers linked straight to the server, or through one switch and a server access link.
+// Workers linked straight to a server with one network card per worker, or through one switch
+// to a server with one card (its access link).
 enum class TopologyKind { kDirect, kSwitch };
+// The parameter server on a host of its own, or in the process of worker 0 (the paper's
+// testbed: worker 0's upload crosses no network but still counts as a round).
+enum class ServerPlacementKind { kDedicated, kWorker0 };
+// TCP defaults: as close to Linux's as ns-3 allows, or ns-3's own.
+enum class TransportProfileKind { kLinux, kNs3 };
 enum class ScheduleKind { kSequential, kConcurrent };
 enum class LrScheduleKind { kConstant, kStep };
 enum class ComputeModelKind { kNone, kFixed, kMeasured, kFlops };
@@ -62,6 +69,16 @@ template <>
 struct EnumNames<TopologyKind> {
   static constexpr std::pair<TopologyKind, const char*> kNames[] = {
       {TopologyKind::kDirect, "direct"}, {TopologyKind::kSwitch, "switch"}};
+};
+template <>
+struct EnumNames<ServerPlacementKind> {
+  static constexpr std::pair<ServerPlacementKind, const char*> kNames[] = {
+      {ServerPlacementKind::kDedicated, "dedicated"}, {ServerPlacementKind::kWorker0, "worker0"}};
+};
+template <>
+struct EnumNames<TransportProfileKind> {
+  static constexpr std::pair<TransportProfileKind, const char*> kNames[] = {
+      {TransportProfileKind::kLinux, "linux"}, {TransportProfileKind::kNs3, "ns3"}};
 };
 template <>
 struct EnumNames<ScheduleKind> {
@@ -143,14 +160,69 @@ struct LinkOptions {
   double latency_s = 1e-4;    // one-way propagation latency, seconds
 };
 
-// TCP settings of the ns3 backend's persistent worker-server connections.
+// TCP settings of the ns3 backend's persistent worker-server connections. The optional ones
+// default by profile (see TransportDefaults) and are filled when the scenario is parsed.
 struct TransportOptions {
+  TransportProfileKind profile = TransportProfileKind::kLinux;
   // ns-3 congestion control TypeId name without the "ns3::" prefix (e.g. "TcpCubic");
-  // empty = ns-3's default (TcpCubic in ns-3.37).
+  // empty = ns-3's default (the ns3 profile only).
   std::string congestion_control;
   int64_t segment_size_bytes = 1448;      // TCP MSS: 1500-byte MTU minus IP, TCP and timestamps
-  int64_t send_buffer_bytes = 131072;     // TCP send buffer of every socket (ns-3's default)
-  int64_t receive_buffer_bytes = 131072;  // TCP receive buffer of every socket (ns-3's default)
+  std::optional<int64_t> send_buffer_bytes;     // TCP send buffer of every socket
+  std::optional<int64_t> receive_buffer_bytes;  // TCP receive buffer of every socket
+  std::optional<double> min_rto_s;              // lower bound of the retransmission timeout
+  std::optional<double> delayed_ack_timeout_s;  // longest wait before a delayed ACK
+  int64_t delayed_ack_count = 2;                // segments acknowledged by one ACK
+  int64_t initial_window_segments = 10;         // initial congestion window
+};
+
+// The switch's link to the server: the server's one network card.
+struct ServerLinkOptions {
+  double rate_bps = 1e9;                     // both directions unless given below
+  bool rate_follows_link = true;             // rate_bps is the workers' rate (not given)
+  double latency_s = 0.0;
+  std::optional<double> upload_rate_bps;     // switch -> server: carries the uploads
+  std::optional<double> download_rate_bps;   // server -> switch: carries the model broadcast
+  double upload_rate() const { return upload_rate_bps.value_or(rate_bps); }
+  double download_rate() const { return download_rate_bps.value_or(rate_bps); }
+};
+
+// Software costs of one message, on the hosts at its two ends, and the Gloo-like rendezvous
+// (the receiver's ready message crosses the network before each send). Rates are bit/s;
+// infinity: no per-byte cost.
+struct MessageCosts {
+  int64_t rendezvous_bytes = 48;             // the ready message; 0: sends start unprompted
+  double send_per_message_s = 20e-6;         // sender: framework overhead per message
+  double send_rate_bps = 16e9;               // sender: serialization, device-to-host copy
+  double receive_per_message_s = 20e-6;      // receiver: framework overhead per message
+  double receive_rate_bps = 16e9;            // receiver: deserialization, copies
+  double aggregation_rate_bps = 32e9;        // server: adding a received payload to the sum
+  double send_s(int64_t bytes) const { return send_per_message_s + per_byte(bytes, send_rate_bps); }
+  double receive_s(int64_t bytes) const {
+    return receive_per_message_s + per_byte(bytes, receive_rate_bps);
+  }
+  double aggregation_s(int64_t bytes) const { return per_byte(bytes, aggregation_rate_bps); }
+  static double per_byte(int64_t bytes, double rate_bps) {
+    return 8.0 * static_cast<double>(bytes) / rate_bps;  // 0 at an infinite rate
+  }
+  // These costs without the hosts' part: only the rendezvous remains.
+  MessageCosts network_only() const {
+    constexpr double kFree = std::numeric_limits<double>::infinity();
+    return {rendezvous_bytes, 0.0, kFree, 0.0, kFree, kFree};
+  }
+  // No costs at all: no rendezvous, free hosts (a pure network model).
+  static MessageCosts none() { return MessageCosts{}.network_only().without_rendezvous(); }
+  MessageCosts without_rendezvous() const {
+    MessageCosts c = *this;
+    c.rendezvous_bytes = 0;
+    return c;
+  }
+};
+
+// Random packet loss on every link (ns-3 error models on every receiving interface).
+struct LossOptions {
+  double rate = 0.0;             // fraction of packets lost, 0 .. 1
+  int64_t burst_packets = 1;     // mean packets per loss event; 1: independent losses
 };
 
 struct NetworkOptions {
@@ -159,10 +231,16 @@ struct NetworkOptions {
   LinkOptions link;                      // every worker's link unless overridden
   ScheduleKind schedule = ScheduleKind::kSequential;
   std::map<int, LinkOptions> per_worker; // worker index -> its link
-  TopologyKind topology = TopologyKind::kDirect;
-  // switch topology: the link between the switch and the server, shared by all workers.
-  // Default: rate = link.rate_bps, latency 0 (so a worker's path latency is its own link's).
-  LinkOptions server_link{1e9, 0.0};
+  TopologyKind topology = TopologyKind::kSwitch;
+  ServerPlacementKind server = ServerPlacementKind::kDedicated;
+  // switch topology: the server's card, shared by all workers. Default: rate = link.rate_bps,
+  // latency 0 (so a worker's path latency is its own link's).
+  ServerLinkOptions server_link;
+  // Bytes each frame costs on the wire beyond its IP packet: Ethernet's 38 (preamble 8,
+  // header 14, FCS 4, inter-frame gap 12); 2 is ns-3's bare PPP framing.
+  int64_t framing_bytes = 38;
+  MessageCosts costs;
+  LossOptions loss;                      // ns3 exact only
   // After the uploads, the server sends the dense model (model_payload_bytes) to every worker
   // at once; the iteration's communication time then ends at the last worker's delivery.
   bool downlink = false;
@@ -176,7 +254,15 @@ struct NetworkOptions {
     auto it = per_worker.find(worker);
     return it == per_worker.end() ? link : it->second;
   }
+  // Whether worker m's upload crosses the network (not when the server is in its process).
+  bool is_remote(int worker) const {
+    return !(server == ServerPlacementKind::kWorker0 && worker == 0);
+  }
 };
+
+// The transport settings the ns3 backend uses: the scenario's, with the keys it left to the
+// profile filled in (buffers from the topology's bandwidth-delay product).
+TransportOptions resolved_transport(const NetworkOptions& options);
 
 // How long the workers' computation takes in simulated time (simulated wall clock =
 // compute + communication). Per iteration every worker computes what its algorithm asks for:

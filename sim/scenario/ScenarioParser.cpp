@@ -31,6 +31,7 @@ Scenario load_scenario(const std::string& file, const std::vector<std::string>& 
   std::vector<ScenarioIssue> duplicates;
   nlohmann::json doc = read_scenario_json(file, duplicates);
   apply_overrides(doc, overrides);
+  expand_network_include(doc, file, duplicates);
   return validated(doc, file, std::move(duplicates));
 }
 

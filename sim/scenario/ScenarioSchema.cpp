@@ -293,6 +293,13 @@ void declare_run_keys(Section<Scenario>& s) {
       .meaning("M, the number of simulated workers.");
 }
 
+// Fills the transport keys the profile decides, so the resolved scenario shows them (also when
+// the document has no network section).
+void fill_transport_defaults(SectionScope<Scenario>& scope) {
+  NetworkOptions& n = scope.value.network;
+  if (n.backend == NetworkBackendKind::kNs3) n.transport = resolved_transport(n);
+}
+
 void declare_sections(Section<Scenario>& s) {
   s.object("data", &Scenario::data, data_section())
       .required()
@@ -360,6 +367,7 @@ const Section<Scenario>& scenario_section() {
     declare_sections(s);
     s.check(check_seed_or_seeds, json{{"not", {{"required", {"seed", "seeds"}}}}});
     s.check(check_across_sections);
+    s.check(fill_transport_defaults);
     return s;
   }();
   return keys;

@@ -163,6 +163,16 @@ void assign(std::optional<V>& field, int64_t x) {
   field = static_cast<V>(x);
 }
 
+// A real value as `format` writes it; an empty optional writes nothing.
+template <typename Format>
+nlohmann::json format_real(double v, Format format) {
+  return nlohmann::json(format(v));
+}
+template <typename Format>
+nlohmann::json format_real(const std::optional<double>& v, Format format) {
+  return v ? nlohmann::json(format(*v)) : nlohmann::json();
+}
+
 template <typename V>
 nlohmann::json to_json(const V& v) {
   return nlohmann::json(v);
@@ -289,14 +299,14 @@ class Section : public SectionInfo {
   template <typename F>
   KeyRef<T> rate(std::string name, F field, NumberRange range = NumberRange::positive()) {
     return real(std::move(name), field, range, &read_rate,
-                [](double bps) { return nlohmann::json(format_rate(bps)); })
+                [](const auto& bps) { return schema_detail::format_real(bps, format_rate); })
         .type("rate string").unit("bit/s").allowed(range_markdown(range)).schema(rate_schema());
   }
 
   template <typename F>
   KeyRef<T> time(std::string name, F field, NumberRange range = NumberRange::non_negative()) {
     return real(std::move(name), field, range, &read_time,
-                [](double seconds) { return nlohmann::json(format_time(seconds)); })
+                [](const auto& s) { return schema_detail::format_real(s, format_time); })
         .type("time string").unit("s").allowed(range_markdown(range)).schema(time_schema());
   }
 

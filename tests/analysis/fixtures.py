@@ -133,7 +133,9 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
                 clock += 0.001 + payload * 8 / RATE_BPS
                 uploads_rows.append({"iteration": t, "worker": m, "values": values,
                                      "payload_bytes": payload, "forced": 0,
-                                     "start_s": round(s, 9), "finish_s": round(clock, 9)})
+                                     "prepared_s": 0.0, "ready_s": round(s, 9),
+                                     "start_s": round(s, 9), "delivered_s": round(clock, 9),
+                                     "finish_s": round(clock, 9)})
             t_comm = round(clock, 9)
             comm += t_comm
             rounds += len(who)

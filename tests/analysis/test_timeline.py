@@ -46,7 +46,7 @@ class Timeline(unittest.TestCase):
             start = iterations.loc[u.iteration, "start_s"]
             self.assertEqual(e["tid"], u.worker + 1)
             self.assertAlmostEqual(e["ts"], (start + u.start_s) * 1e6, places=3)
-            self.assertAlmostEqual(e["dur"], (u.finish_s - u.start_s) * 1e6, places=3)
+            self.assertAlmostEqual(e["dur"], (u.delivered_s - u.start_s) * 1e6, places=3)
             self.assertEqual(e["args"]["payload_bytes"], u.payload_bytes)
         workers = json.loads((self.dir / "manifest.json").read_text())["scenario"]["workers"]
         skips = [e for e in events if e.get("name") == "skip"]

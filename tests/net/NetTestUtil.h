@@ -5,13 +5,19 @@
 
 namespace sasgsim {
 
+// A pure network: a server card per worker, bare PPP framing, no per-message costs (the tests
+// of those features set them).
 inline NetworkOptions net_options(NetworkBackendKind backend, ScheduleKind schedule,
                                   double rate_bps = 1e9, double latency_s = 1e-4) {
   NetworkOptions o;
   o.backend = backend;
   o.schedule = schedule;
+  o.topology = TopologyKind::kDirect;
   o.link = LinkOptions{rate_bps, latency_s};
-  o.server_link = LinkOptions{rate_bps, 0.0};
+  o.server_link.rate_bps = rate_bps;
+  o.server_link.latency_s = 0.0;
+  o.framing_bytes = 2;
+  o.costs = MessageCosts::none();
   return o;
 }
 

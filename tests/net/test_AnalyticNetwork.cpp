@@ -12,9 +12,12 @@ NetworkSetup setup(int workers, int64_t model_bytes = 0) {
   return s;
 }
 
+// The fluid model alone: a server card per worker, no per-message costs.
 NetworkOptions options(ScheduleKind schedule) {
   NetworkOptions o;
   o.backend = NetworkBackendKind::kAnalytic;
+  o.topology = TopologyKind::kDirect;
+  o.costs = MessageCosts::none();
   o.schedule = schedule;
   o.link.rate_bps = 1e9;
   o.link.latency_s = 1e-4;
@@ -77,7 +80,8 @@ TEST(AnalyticNetwork, RejectsUploadsOutOfOrderOrRange) {
 TEST(AnalyticNetwork, SwitchCapsThePathRateAndAddsTheAccessLatency) {
   NetworkOptions o = options(ScheduleKind::kSequential);
   o.topology = TopologyKind::kSwitch;
-  o.server_link = LinkOptions{5e8, 2e-4};  // 500 Mbps, 0.2 ms
+  o.server_link.rate_bps = 5e8;
+  o.server_link.latency_s = 2e-4;  // 500 Mbps, 0.2 ms
   AnalyticNetwork net(o, setup(2));
   TransferResult r = net.transfer(0, {{0, 125'000}, {1, 125'000}});
   EXPECT_NEAR(r.finish_s[0], 3e-4 + 2e-3, 1e-12);
@@ -87,7 +91,8 @@ TEST(AnalyticNetwork, SwitchCapsThePathRateAndAddsTheAccessLatency) {
 TEST(AnalyticNetwork, ConcurrentUploadsShareTheServerAccessLink) {
   NetworkOptions o = options(ScheduleKind::kConcurrent);
   o.topology = TopologyKind::kSwitch;
-  o.server_link = LinkOptions{1e9, 0.0};
+  o.server_link.rate_bps = 1e9;
+  o.server_link.latency_s = 0.0;
   AnalyticNetwork net(o, setup(4));
   // Four 125 kB uploads: each alone 1.1 ms, but 500 kB through 1 Gbps need 4 ms.
   TransferResult r = net.transfer(0, {{0, 125'000}, {1, 125'000}, {2, 125'000}, {3, 125'000}});

@@ -50,7 +50,8 @@ TEST_P(NetworkConformance, SequentialUploadsAddUp) {
 TEST_P(NetworkConformance, ConcurrentUploadsThroughTheServerLinkShareItsCapacity) {
   NetworkOptions o = options(ScheduleKind::kConcurrent);
   o.topology = TopologyKind::kSwitch;
-  o.server_link = LinkOptions{1e9, 0.0};
+  o.server_link.rate_bps = 1e9;
+  o.server_link.latency_s = 0.0;
   std::unique_ptr<Network> net = make_network(o, net_setup(4));
   const int64_t n = 1'000'000;
   const TransferResult r = net->transfer(0, {{0, n}, {1, n}, {2, n}, {3, n}});

@@ -80,9 +80,10 @@ TEST(Ns3Network, ASlowWorkerIsSlowAndOnlyItself) {
 TEST(Ns3Network, IncastOverflowsTheSwitchQueueAndIsReported) {
   NetworkOptions o = ns3_options(FidelityKind::kExact, ScheduleKind::kConcurrent);
   o.topology = TopologyKind::kSwitch;
-  o.server_link = LinkOptions{1e9, 0.0};
+  o.server_link.rate_bps = 1e9;
+  o.server_link.latency_s = 0.0;
   o.queue_packets = 10;
-  o.ns3_attributes["ns3::TcpSocketBase::MinRto"] = "10ms";
+  o.transport.min_rto_s = 0.01;
   Ns3Network net(o, net_setup(8));
   std::vector<Upload> uploads;
   for (int m = 0; m < 8; ++m) uploads.push_back({m, 500'000});
@@ -151,7 +152,8 @@ TEST(Ns3Network, SettingsDoNotLeakIntoTheNextSimulation) {
   const double before = lone_upload_s(plain, 200'000);
   NetworkOptions tiny = plain;
   tiny.transport.segment_size_bytes = 200;
-  tiny.ns3_attributes["ns3::TcpSocket::InitialCwnd"] = "1";
+  tiny.transport.initial_window_segments = 1;
+  tiny.ns3_attributes["ns3::TcpSocketBase::Sack"] = "false";
   EXPECT_GT(lone_upload_s(tiny, 200'000), 1.2 * before);
   EXPECT_DOUBLE_EQ(lone_upload_s(plain, 200'000), before);
 }
@@ -168,7 +170,7 @@ TEST(Ns3Network, ChecksNs3NamesAndValues) {
   o.ns3_attributes["ns3::TcpSocket::InitialCwnd"] = "ten";
   o.ns3_attributes["ns3::TcpSocket::InitialWindow"] = "10";
   o.ns3_attributes["ns3::NoSuchType::Foo"] = "1";
-  o.ns3_attributes["ns3::TcpSocketBase::MinRto"] = "200ms";
+  o.ns3_attributes["ns3::TcpSocketBase::Sack"] = "false";
   const std::vector<ScenarioIssue> issues = check_network(o);
   ASSERT_EQ(issues.size(), 4u);
   EXPECT_EQ(issues[0].path, ".network.transport.congestion_control");

@@ -66,7 +66,14 @@ TEST(Scenario, NetworkDefaultsAreTheNs3BackendWithMemoFidelity) {
   const NetworkOptions net;
   EXPECT_EQ(net.backend, NetworkBackendKind::kNs3);
   EXPECT_EQ(net.fidelity, FidelityKind::kMemo);
-  EXPECT_EQ(net.topology, TopologyKind::kDirect);
+  EXPECT_EQ(net.topology, TopologyKind::kSwitch);  // one server card
+  EXPECT_EQ(net.server, ServerPlacementKind::kDedicated);
+  EXPECT_EQ(net.framing_bytes, 38);
+  EXPECT_EQ(net.transport.profile, TransportProfileKind::kLinux);
+  EXPECT_EQ(net.costs.rendezvous_bytes, 48);
+  EXPECT_GT(net.costs.send_per_message_s, 0.0);
+  EXPECT_GT(net.costs.receive_per_message_s, 0.0);
+  EXPECT_EQ(net.loss.rate, 0.0);
   EXPECT_FALSE(net.downlink);
   EXPECT_EQ(net.transport.segment_size_bytes, 1448);
   EXPECT_EQ(net.queue_packets, 100);

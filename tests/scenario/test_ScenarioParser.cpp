@@ -86,14 +86,17 @@ TEST(ScenarioParser, BaseScenarioIsValidWithDefaults) {
   EXPECT_EQ(s.network.link.rate_bps, 1e9);
   EXPECT_EQ(s.network.link.latency_s, 1e-4);
   EXPECT_TRUE(s.network.per_worker.empty());
-  EXPECT_EQ(s.network.topology, TopologyKind::kDirect);
+  EXPECT_EQ(s.network.topology, TopologyKind::kSwitch);
   EXPECT_EQ(s.network.server_link.rate_bps, 1e9);
   EXPECT_EQ(s.network.server_link.latency_s, 0.0);
   EXPECT_FALSE(s.network.downlink);
-  EXPECT_EQ(s.network.transport.congestion_control, "");
+  // The linux profile, resolved: Linux's buffer maxima (the BDP is far smaller).
+  EXPECT_EQ(s.network.transport.congestion_control, "TcpCubic");
   EXPECT_EQ(s.network.transport.segment_size_bytes, 1448);
-  EXPECT_EQ(s.network.transport.send_buffer_bytes, 131072);
-  EXPECT_EQ(s.network.transport.receive_buffer_bytes, 131072);
+  EXPECT_EQ(s.network.transport.send_buffer_bytes, 4194304);
+  EXPECT_EQ(s.network.transport.receive_buffer_bytes, 6291456);
+  EXPECT_EQ(s.network.transport.min_rto_s, 0.2);
+  EXPECT_EQ(s.network.transport.delayed_ack_timeout_s, 0.04);
   EXPECT_EQ(s.network.queue_packets, 100);
   EXPECT_EQ(s.network.memo_warmup, 2);
   EXPECT_TRUE(s.network.ns3_attributes.empty());
@@ -132,15 +135,19 @@ TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
                                                 "kappa": 1.0, "c_factor": 2.0,
                                                 "threshold_lr": "current"})"));
   EXPECT_EQ(r["algorithms"][3].size(), 8u);
-  EXPECT_EQ(r["network"], json::parse(R"({"backend": "ns3", "fidelity": "memo",
-                                          "bandwidth": "1Gbps", "latency": "0.1ms",
-                                          "schedule": "sequential", "per_worker": {},
-                                          "topology": "direct", "downlink": false,
-                                          "transport": {"segment_size": 1448,
-                                                        "send_buffer": 131072,
-                                                        "receive_buffer": 131072},
-                                          "queue_packets": 100, "memo_warmup": 2,
-                                          "ns3_attributes": {}})"));
+  EXPECT_EQ(r["network"], json::parse(R"({
+      "backend": "ns3", "fidelity": "memo", "bandwidth": "1Gbps", "latency": "0.1ms",
+      "schedule": "sequential", "per_worker": {}, "topology": "switch", "server": "dedicated",
+      "server_link": {"latency": "0s"}, "framing_bytes": 38,
+      "costs": {"rendezvous_bytes": 48, "send_per_message": "20us", "send_rate": "16Gbps",
+                "receive_per_message": "20us", "receive_rate": "16Gbps",
+                "aggregation_rate": "32Gbps"},
+      "loss": {"rate": 0.0, "burst_packets": 1}, "downlink": false,
+      "transport": {"profile": "linux", "congestion_control": "TcpCubic", "segment_size": 1448,
+                    "send_buffer": 4194304, "receive_buffer": 6291456, "min_rto": "0.2s",
+                    "delayed_ack_timeout": "40ms", "delayed_ack_count": 2,
+                    "initial_window": 10},
+      "queue_packets": 100, "memo_warmup": 2, "ns3_attributes": {}})"));
   EXPECT_EQ(r["compute"], json::parse(R"({"model": "none"})"));
 }
 
@@ -537,7 +544,7 @@ TEST(ScenarioParser, NetworkServerLinkDefaultsToTheNetworkBandwidthAndZeroLatenc
   EXPECT_EQ(s.network.server_link.rate_bps, 1e10);
   EXPECT_EQ(s.network.server_link.latency_s, 0.0);
   EXPECT_EQ(s.resolved["network"]["server_link"],
-            json::parse(R"({"bandwidth": "10Gbps", "latency": "0s"})"));
+            json::parse(R"({"latency": "0s"})"));
   // Either key alone leaves the other at its default.
   const Scenario latency_only = parse_scenario(
       with_network(R"({"bandwidth": "100Mbps", "topology": "switch",
@@ -606,7 +613,7 @@ TEST(ScenarioParser, NetworkMemoWarmupAndLimits) {
   const Scenario one_segment =
       parse_scenario(with_network(R"({"transport": {"send_buffer": 1448}})"), "s");
   EXPECT_EQ(one_segment.network.transport.send_buffer_bytes, 1448);
-  EXPECT_EQ(one_segment.network.transport.receive_buffer_bytes, 131072);
+  EXPECT_EQ(one_segment.network.transport.receive_buffer_bytes, 6291456);  // linux profile
 }
 
 TEST(ScenarioParser, NetworkKeysSharedByBothBackendsAreValidWithAnalytic) {
@@ -631,19 +638,25 @@ TEST(ScenarioParser, NetworkNs3SwitchScenarioRoundTripsThroughResolved) {
       "transport": {"congestion_control": "TcpNewReno", "segment_size": 1000,
                     "send_buffer": 262144, "receive_buffer": 524288},
       "queue_packets": 64, "memo_warmup": 3,
-      "ns3_attributes": {"ns3::TcpSocket::InitialCwnd": 4,
-                         "ns3::TcpSocketBase::MinRto": "200ms"}})"), "sw.json");
+      "ns3_attributes": {"ns3::TcpSocketBase::ReTxThreshold": 4,
+                         "ns3::TcpSocketBase::Sack": false}})"), "sw.json");
   EXPECT_EQ(a.resolved["network"], json::parse(R"({
       "backend": "ns3", "fidelity": "memo", "bandwidth": "1Gbps", "latency": "50us",
       "schedule": "concurrent",
       "per_worker": {"3": {"bandwidth": "100Mbps", "latency": "5ms"}},
-      "topology": "switch", "server_link": {"bandwidth": "2.5Gbps", "latency": "10us"},
-      "downlink": true,
-      "transport": {"congestion_control": "TcpNewReno", "segment_size": 1000,
-                    "send_buffer": 262144, "receive_buffer": 524288},
+      "topology": "switch", "server": "dedicated",
+      "server_link": {"bandwidth": "2.5Gbps", "latency": "10us"}, "framing_bytes": 38,
+      "costs": {"rendezvous_bytes": 48, "send_per_message": "20us", "send_rate": "16Gbps",
+                "receive_per_message": "20us", "receive_rate": "16Gbps",
+                "aggregation_rate": "32Gbps"},
+      "loss": {"rate": 0.0, "burst_packets": 1}, "downlink": true,
+      "transport": {"profile": "linux", "congestion_control": "TcpNewReno",
+                    "segment_size": 1000, "send_buffer": 262144, "receive_buffer": 524288,
+                    "min_rto": "0.2s", "delayed_ack_timeout": "40ms", "delayed_ack_count": 2,
+                    "initial_window": 10},
       "queue_packets": 64, "memo_warmup": 3,
-      "ns3_attributes": {"ns3::TcpSocket::InitialCwnd": "4",
-                         "ns3::TcpSocketBase::MinRto": "200ms"}})"));
+      "ns3_attributes": {"ns3::TcpSocketBase::ReTxThreshold": "4",
+                         "ns3::TcpSocketBase::Sack": "false"}})"));
   test::expect_same(a, parse_scenario(a.resolved, "resolved.json"));
   test::expect_same(a, parse_scenario(json::parse(a.resolved.dump(2)), "manifest.json"));
 
@@ -664,16 +677,22 @@ TEST(ScenarioParser, NetworkAnalyticScenarioRoundTripsWithoutNs3Keys) {
       "schedule": "sequential", "topology": "switch", "downlink": true})"), "an.json");
   EXPECT_EQ(a.resolved["network"], json::parse(R"({
       "backend": "analytic", "bandwidth": "100Mbps", "latency": "1ms",
-      "schedule": "sequential", "per_worker": {}, "topology": "switch",
-      "server_link": {"bandwidth": "100Mbps", "latency": "0s"}, "downlink": true})"));
+      "schedule": "sequential", "per_worker": {}, "topology": "switch", "server": "dedicated",
+      "server_link": {"latency": "0s"},
+      "costs": {"rendezvous_bytes": 48, "send_per_message": "20us", "send_rate": "16Gbps",
+                "receive_per_message": "20us", "receive_rate": "16Gbps",
+                "aggregation_rate": "32Gbps"}, "downlink": true})"));
   test::expect_same(a, parse_scenario(a.resolved, "resolved.json"));
 
   const Scenario direct =
-      parse_scenario(with_network(R"({"backend": "analytic", "latency": "2ms"})"), "d.json");
+      parse_scenario(with_network(R"({"backend": "analytic", "latency": "2ms",
+                                      "topology": "direct"})"), "d.json");
   EXPECT_EQ(direct.resolved["network"], json::parse(R"({
       "backend": "analytic", "bandwidth": "1Gbps", "latency": "2ms",
-      "schedule": "sequential", "per_worker": {}, "topology": "direct",
-      "downlink": false})"));
+      "schedule": "sequential", "per_worker": {}, "topology": "direct", "server": "dedicated",
+      "costs": {"rendezvous_bytes": 48, "send_per_message": "20us", "send_rate": "16Gbps",
+                "receive_per_message": "20us", "receive_rate": "16Gbps",
+                "aggregation_rate": "32Gbps"}, "downlink": false})"));
   test::expect_same(direct, parse_scenario(direct.resolved, "resolved.json"));
 }
 
@@ -712,7 +731,7 @@ TEST(ScenarioParser, NetworkNs3Errors) {
       {{"network.topology=star"}, ".network.topology",
        "expected one of \"direct\", \"switch\", got \"star\""},
       {{"network.topology=swtich"}, ".network.topology", "did you mean \"switch\"?"},
-      {{"network.server_link.bandwidth=1Gbps"}, ".network.server_link",
+      {{"network.topology=direct", "network.server_link.bandwidth=1Gbps"}, ".network.server_link",
        "\"server_link\" applies only when \"topology\" is \"switch\", not \"direct\"; remove it "
        "or set \"topology\": \"switch\""},
       {{"network.topology=direct", "network.server_link.latency=1ms"}, ".network.server_link",
@@ -859,7 +878,7 @@ TEST(ScenarioParser, NetworkContradictionsAreAllReported) {
   json doc = base_scenario();
   doc["network"] = json::parse(R"({"backend": "analytic", "fidelity": "exact",
       "transport": {}, "queue_packets": 10, "memo_warmup": 1, "ns3_attributes": {},
-      "server_link": {"bandwidth": "1Gbps"}})");
+      "topology": "direct", "server_link": {"bandwidth": "1Gbps"}})");
   const std::vector<ScenarioIssue> issues = issues_of(doc);
   for (const char* path : {".network.fidelity", ".network.transport", ".network.queue_packets",
                            ".network.memo_warmup", ".network.ns3_attributes"}) {

@@ -1,0 +1,42 @@
+// The hosts' part of an iteration's timing: the senders' and the server's software costs
+// around what the network takes (MessageCosts), shared by the analytic backend and by the
+// ns3 backend's memo mode, which simulates each upload's network part on its own.
+#pragma once
+
+#include <vector>
+
+#include "sim/net/Network.h"
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+
+// What the network alone takes for one upload.
+struct NetworkLeg {
+  double ready_s = 0.0;     // from the server posting its receive to the ready message's arrival
+  double transfer_s = 0.0;  // from the first byte offered to the last byte delivered
+};
+
+// The server's CPU: it receives and aggregates one message at a time, in arrival order.
+class ServerCpu {
+ public:
+  explicit ServerCpu(double free_s = 0.0) : free_s_(free_s) {}
+  // Work of `cost_s` that can start at `arrival_s`; returns when it is done.
+  double process(double arrival_s, double cost_s);
+  double free_s() const { return free_s_; }
+
+ private:
+  double free_s_;
+};
+
+// Sequential uploads (one leg per upload; a co-located worker 0's is ignored): the server
+// aggregates a co-located worker 0's gradient first, then posts each receive when the previous
+// upload has been aggregated. Fills every per-upload time and comm_time_s of `out`.
+void compose_sequential(const std::vector<Upload>& uploads, const std::vector<NetworkLeg>& legs,
+                        const NetworkOptions& options, TransferResult& out);
+
+// Aggregation of a co-located worker 0's upload at the start of the iteration: fills its
+// times and returns when the server's CPU is free again.
+double aggregate_local(const Upload& up, const MessageCosts& costs, size_t index,
+                       TransferResult& out);
+
+}  // namespace sasgsim

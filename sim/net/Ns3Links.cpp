@@ -1,0 +1,46 @@
+#include "sim/net/Ns3Links.h"
+
+#include <ns3/double.h>
+#include <ns3/ipv4.h>
+#include <ns3/pointer.h>
+#include <ns3/random-variable-stream.h>
+
+namespace sasgsim {
+
+ns3::Ipv4Address worker_link_address(int m, int host) {
+  const uint32_t base = (10u << 24) | ((1u + static_cast<uint32_t>(m) / 256u) << 16) |
+                        ((static_cast<uint32_t>(m) % 256u) << 8);
+  return ns3::Ipv4Address(base | static_cast<uint32_t>(host));
+}
+
+ns3::Ipv4Address access_link_address(int host) {
+  return ns3::Ipv4Address((172u << 24) | (16u << 16) | static_cast<uint32_t>(host));
+}
+
+uint32_t add_interface(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::NetDevice> device,
+                       ns3::Ipv4Address address) {
+  ns3::Ptr<ns3::Ipv4> ipv4 = node->GetObject<ns3::Ipv4>();
+  const uint32_t index = static_cast<uint32_t>(ipv4->AddInterface(device));
+  ipv4->AddAddress(index, ns3::Ipv4InterfaceAddress(address, ns3::Ipv4Mask("255.255.255.0")));
+  ipv4->SetMetric(index, 1);
+  ipv4->SetUp(index);
+  return index;
+}
+
+ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss) {
+  if (loss.burst_packets <= 1) {
+    auto model = ns3::CreateObject<ns3::RateErrorModel>();
+    model->SetUnit(ns3::RateErrorModel::ERROR_UNIT_PACKET);
+    model->SetRate(loss.rate);
+    return model;
+  }
+  auto size = ns3::CreateObject<ns3::UniformRandomVariable>();
+  size->SetAttribute("Min", ns3::DoubleValue(1.0));
+  size->SetAttribute("Max", ns3::DoubleValue(static_cast<double>(2 * loss.burst_packets - 1)));
+  auto model = ns3::CreateObject<ns3::BurstErrorModel>();
+  model->SetBurstRate(loss.rate / static_cast<double>(loss.burst_packets));
+  model->SetAttribute("BurstSize", ns3::PointerValue(size));
+  return model;
+}
+
+}  // namespace sasgsim

@@ -1,0 +1,29 @@
+// Building blocks of the simulated topology: addresses, interfaces, error models.
+#pragma once
+
+#include <cstdint>
+
+#include <ns3/error-model.h>
+#include <ns3/ipv4-address.h>
+#include <ns3/net-device.h>
+#include <ns3/node.h>
+
+#include "sim/scenario/Scenario.h"
+
+namespace sasgsim {
+
+// Worker m's link is the subnet 10.(1 + m / 256).(m % 256).0/24: worker .1, far end .2.
+ns3::Ipv4Address worker_link_address(int m, int host);
+
+// The access link (switch topology): 172.16.0.0/24, switch .1, server .2.
+ns3::Ipv4Address access_link_address(int host);
+
+// Adds `device` to `node`'s IPv4 stack with `address`/24; returns the interface index.
+uint32_t add_interface(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::NetDevice> device,
+                       ns3::Ipv4Address address);
+
+// The error model of network.loss on one receiving interface: independent losses, or bursts
+// of 1 .. 2b-1 packets (mean b) starting at rate / b per packet.
+ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss);
+
+}  // namespace sasgsim
