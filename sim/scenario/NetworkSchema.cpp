@@ -320,7 +320,7 @@ void check_loss_fidelity(SectionScope<NetworkOptions>& scope) {
                                  "network.fidelity to \"exact\" or remove network.loss");
 }
 
-// Fills the transport keys the profile decides, so the resolved scenario shows them.
+// A co-located worker 0 has no link of its own: a per-worker link for it would be ignored.
 void check_worker0_link(SectionScope<NetworkOptions>& scope) {
   const NetworkOptions& n = scope.value;
   if (n.server != ServerPlacementKind::kWorker0 || n.per_worker.count(0) == 0) return;

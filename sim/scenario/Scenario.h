@@ -211,9 +211,8 @@ struct MessageCosts {
     return {rendezvous_bytes, 0.0, kFree, 0.0, kFree, kFree};
   }
   // No costs at all: no rendezvous, free hosts (a pure network model).
-  static MessageCosts none() { return MessageCosts{}.network_only().without_rendezvous(); }
-  MessageCosts without_rendezvous() const {
-    MessageCosts c = *this;
+  static MessageCosts none() {
+    MessageCosts c = MessageCosts{}.network_only();
     c.rendezvous_bytes = 0;
     return c;
   }
