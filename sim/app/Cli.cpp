@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 #include <c10/util/Exception.h>
 
+#include "sim/app/Calibrate.h"
 #include "sim/app/Processes.h"
 #include "sim/app/RunnableScenario.h"
 #include "sim/app/SeedRunner.h"
@@ -49,6 +50,8 @@ struct Options {
   std::vector<std::string> files;
   bool markdown = false, json_schema = false, results = false;
   std::vector<std::string> update;
+  std::string measurements, profile_out;
+  int64_t framing_bytes = 38;
 };
 
 std::vector<std::string> split_list(const std::vector<std::string>& items) {
@@ -173,6 +176,30 @@ void add_validate_and_schema(CLI::App& app, Options& o) {
       ->type_name("FILE");
 }
 
+void add_calibrate(CLI::App& app, Options& o) {
+  CLI::App* calibrate = app.add_subcommand(
+      "calibrate", "Fit a network profile to point-to-point measurements of a real cluster "
+                   "(analysis/measure_gloo.py)");
+  calibrate->add_option("measurements", o.measurements, "CSV: kind,bytes,repeat,seconds")
+      ->required();
+  calibrate->add_option("--out", o.profile_out,
+                        "Profile to write (a network section for \"include\" or --set "
+                        "network.include=FILE)")
+      ->required();
+  calibrate->add_option("--framing-bytes", o.framing_bytes,
+                        "Wire bytes per frame beyond the IP packet on the cluster's links "
+                        "(38: Ethernet)")
+      ->check(CLI::Range(2, 65535));
+}
+
+int command_calibrate(const Options& o) {
+  const Calibration c = calibrate(read_measurements(o.measurements), o.framing_bytes);
+  std::fputs(calibration_report(c).c_str(), stdout);
+  write_file_atomically(o.profile_out, calibrated_profile(c, o.measurements).dump(2) + "\n");
+  std::printf("profile: %s\n", o.profile_out.c_str());
+  return kExitOk;
+}
+
 int command_validate(const Options& o) {
   int failed = 0;
   for (const std::string& file : o.files) {
@@ -272,6 +299,7 @@ int dispatch(const CLI::App& app, Options& o, const std::string& command_line) {
   if (name == "report") return run_analysis_script("report.py", {o.results_dir});
   if (name == "timeline") return command_timeline(o);
   if (name == "replay") return command_replay(o, command_line);
+  if (name == "calibrate") return command_calibrate(o);
   return command_run(o, command_line);
 }
 
@@ -311,6 +339,7 @@ int run_cli(int argc, char** argv) {
   add_sweep(app, options);
   add_analysis(app, options);
   add_validate_and_schema(app, options);
+  add_calibrate(app, options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {

@@ -40,14 +40,15 @@ inline constexpr std::array<Field, 18> kMetrics{{
 }};
 
 // <algorithm>/uploads.csv: one row per upload, enough to replay the network.
-// Times are seconds after the iteration's communication began; a co-located worker 0's
-// upload is not sent (0 up to its delivered_s).
-inline constexpr std::array<Field, 10> kUploads{{
+// Times are seconds after the iteration began (its workers starting to compute); a
+// co-located worker 0's upload is not sent (computed_s up to its delivered_s).
+inline constexpr std::array<Field, 11> kUploads{{
     {"iteration", "", "t, from 0"},
     {"worker", "", "m, from 0"},
     {"values", "values", "transmitted values"},
     {"payload_bytes", "bytes", "encoded message bytes"},
     {"forced", "", "1 when sent only because tau > D"},
+    {"computed_s", "s", "its worker's computation done (every time from the iteration's start)"},
     {"prepared_s", "s", "the sender's per-message and per-byte costs done"},
     {"ready_s", "s", "the server's ready message arrived (rendezvous)"},
     {"start_s", "s", "first byte offered: prepared and ready"},
@@ -56,12 +57,13 @@ inline constexpr std::array<Field, 10> kUploads{{
 }};
 
 // <algorithm>/iterations.csv: one row per iteration.
-inline constexpr std::array<Field, 5> kIterations{{
+inline constexpr std::array<Field, 6> kIterations{{
     {"iteration", "", "t, from 0"},
     {"uploads", "uploads", "uploads in this iteration"},
     {"start_s", "s", "simulated wall clock at which the iteration begins (its compute first)"},
     {"compute_s", "s", "the iteration's compute time (the slowest worker's)"},
-    {"comm_time_s", "s", "the iteration's communication time, which follows the compute"},
+    {"worker0_computed_s", "s", "worker 0's computation done (a server hosting it receives then)"},
+    {"comm_time_s", "s", "how long the iteration lasts beyond its compute (the slowest worker's)"},
 }};
 
 // <algorithm>/summary.json, every run.

@@ -35,21 +35,23 @@ double AnalyticNetwork::leg_s(const Path& p, double rate_bps, int64_t bytes) con
   return bytes == 0 ? 0.0 : p.latency_s + 8.0 * static_cast<double>(bytes) / rate_bps;
 }
 
-void AnalyticNetwork::concurrent(const std::vector<Upload>& uploads, TransferResult& out) const {
+void AnalyticNetwork::concurrent(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                                 TransferResult& out) const {
   const MessageCosts& costs = options_.costs;
-  ServerCpu cpu;
+  const double server_s = server_start_s(options_, compute);
+  ServerCpu cpu(server_s);
   double first_start_s = std::numeric_limits<double>::infinity();
   double total_bytes = 0.0;
   std::vector<size_t> remote;
   for (size_t i = 0; i < uploads.size(); ++i) {
     const Upload& up = uploads[i];
     if (!options_.is_remote(up.worker)) {
-      cpu = ServerCpu(aggregate_local(up, costs, i, out));
+      cpu = ServerCpu(aggregate_local(up, costs, server_s, i, out));
       continue;
     }
     const Path& p = paths_[up.worker];
-    out.prepared_s[i] = costs.send_s(up.payload_bytes);
-    out.ready_s[i] = leg_s(p, p.down_rate_bps, costs.rendezvous_bytes);
+    out.prepared_s[i] = up.computed_s + costs.send_s(up.payload_bytes);
+    out.ready_s[i] = server_s + leg_s(p, p.down_rate_bps, costs.rendezvous_bytes);
     out.start_s[i] = std::max(out.prepared_s[i], out.ready_s[i]);
     out.delivered_s[i] = out.start_s[i] + leg_s(p, p.up_rate_bps, up.payload_bytes);
     first_start_s = std::min(first_start_s, out.start_s[i] + p.latency_s);
@@ -71,7 +73,7 @@ void AnalyticNetwork::concurrent(const std::vector<Upload>& uploads, TransferRes
     const int64_t bytes = uploads[i].payload_bytes;
     out.finish_s[i] = cpu.process(out.delivered_s[i], costs.receive_s(bytes) + costs.aggregation_s(bytes));
   }
-  out.comm_time_s = uploads.empty() ? 0.0 : cpu.free_s();
+  out.end_s = uploads.empty() ? 0.0 : cpu.free_s();
 }
 
 double AnalyticNetwork::downlink_end_s(double start_s) const {
@@ -111,8 +113,9 @@ void AnalyticNetwork::account(const std::vector<Upload>& uploads) {
   }
 }
 
-TransferResult AnalyticNetwork::transfer(int64_t /*iteration*/,
-                                         const std::vector<Upload>& uploads) {
+TransferResult AnalyticNetwork::simulate(int64_t /*iteration*/,
+                                         const std::vector<Upload>& uploads,
+                                         const ComputeSpan& compute) {
   account(uploads);
   TransferResult result;
   result.resize(uploads.size());
@@ -123,9 +126,9 @@ TransferResult AnalyticNetwork::transfer(int64_t /*iteration*/,
       legs.push_back({leg_s(p, p.down_rate_bps, options_.costs.rendezvous_bytes),
                       leg_s(p, p.up_rate_bps, up.payload_bytes)});
     }
-    compose_sequential(uploads, legs, options_, result);
+    compose_sequential(uploads, legs, options_, compute, result);
   } else {
-    concurrent(uploads, result);
+    concurrent(uploads, compute, result);
   }
   for (const Upload& up : uploads) {
     if (options_.is_remote(up.worker)) result.wire_bytes += up.payload_bytes;
@@ -139,11 +142,9 @@ TransferResult AnalyticNetwork::transfer(int64_t /*iteration*/,
       ++receivers;
     }
     if (options_.topology == TopologyKind::kSwitch) traffic_[workers].down_bytes += model_bytes_ * receivers;
-    result.comm_time_s = downlink_end_s(result.comm_time_s);
+    result.end_s = downlink_end_s(std::max(result.end_s, compute.slowest_s));
     result.wire_bytes += model_bytes_ * receivers;
   }
-  busy_s_ += result.comm_time_s;
-  ++iterations_;
   return result;
 }
 
@@ -153,9 +154,9 @@ nlohmann::json AnalyticNetwork::summary() const {
           {"server", to_string(options_.server)},
           {"schedule", to_string(options_.schedule)},
           {"downlink", options_.downlink},
-          {"iterations", iterations_},
-          {"comm_time_s", busy_s_},
-          {"links", links_to_json(links_, traffic_, busy_s_)}};
+          {"iterations", iterations()},
+          {"comm_time_s", comm_time_total_s()},
+          {"links", links_to_json(links_, traffic_, comm_time_total_s())}};
 }
 
 }  // namespace sasgsim

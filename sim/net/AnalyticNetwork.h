@@ -16,11 +16,15 @@ namespace sasgsim {
 class AnalyticNetwork : public Network {
  public:
   AnalyticNetwork(const NetworkOptions& options, const NetworkSetup& setup);
-  // sequential: the server receives one worker after another, in worker order;
-  // concurrent: every receive is posted at time 0. The downlink (when enabled) follows.
-  TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) override;
   std::string name() const override { return "analytic"; }
   nlohmann::json summary() const override;
+
+ protected:
+  // sequential: the server receives one worker after another, in worker order; concurrent:
+  // every receive is posted when the server's computation is done. The downlink (when
+  // enabled) follows.
+  TransferResult simulate(int64_t iteration, const std::vector<Upload>& uploads,
+                          const ComputeSpan& compute) override;
 
  private:
   struct Path {
@@ -30,7 +34,8 @@ class AnalyticNetwork : public Network {
   };
   // Wire time of a message of `bytes` over a path of `rate_bps`.
   double leg_s(const Path& p, double rate_bps, int64_t bytes) const;
-  void concurrent(const std::vector<Upload>& uploads, TransferResult& out) const;
+  void concurrent(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                  TransferResult& out) const;
   // The model broadcast to every remote worker, from `start_s`; returns its end.
   double downlink_end_s(double start_s) const;
   void account(const std::vector<Upload>& uploads);
@@ -40,8 +45,6 @@ class AnalyticNetwork : public Network {
   std::vector<Path> paths_;             // per worker
   std::vector<LinkDescription> links_;
   std::vector<LinkTraffic> traffic_;
-  double busy_s_ = 0.0;
-  int64_t iterations_ = 0;
 };
 
 }  // namespace sasgsim

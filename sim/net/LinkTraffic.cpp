@@ -30,6 +30,14 @@ LinkTraffic LinkTraffic::operator-(const LinkTraffic& other) const {
   return d;
 }
 
+int64_t wire_bytes(const std::vector<LinkTraffic>& links, int workers, bool with_switch) {
+  int64_t bytes = 0;
+  for (int m = 0; m < workers; ++m) {
+    bytes += links[m].up_bytes + (with_switch ? 0 : links[m].down_bytes);
+  }
+  return with_switch ? bytes + links[workers].down_bytes : bytes;
+}
+
 std::vector<LinkDescription> describe_links(const NetworkOptions& options, int workers) {
   std::vector<LinkDescription> links;
   for (int m = 0; m < workers; ++m) {

@@ -35,6 +35,11 @@ struct LinkDescription {
   double latency_s = 0.0;
 };
 
+// Bytes that entered the network on links laid out as describe_links() has them (the workers'
+// links, then with a switch the server's): each packet counts once, where it entered, not
+// again where a switch forwards it.
+int64_t wire_bytes(const std::vector<LinkTraffic>& links, int workers, bool with_switch);
+
 // The links of the topology: workers 0..M-1, then the server access link with a switch.
 std::vector<LinkDescription> describe_links(const NetworkOptions& options, int workers);
 

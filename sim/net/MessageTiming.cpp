@@ -16,34 +16,43 @@ void TransferResult::resize(size_t uploads) {
   }
 }
 
-double aggregate_local(const Upload& up, const MessageCosts& costs, size_t index,
-                       TransferResult& out) {
-  out.prepared_s[index] = out.ready_s[index] = out.start_s[index] = out.delivered_s[index] = 0.0;
-  out.finish_s[index] = costs.aggregation_s(up.payload_bytes);
+double server_start_s(const NetworkOptions& options, const ComputeSpan& compute) {
+  return options.is_remote(0) ? 0.0 : compute.worker0_s;
+}
+
+double aggregate_local(const Upload& up, const MessageCosts& costs, double server_s,
+                       size_t index, TransferResult& out) {
+  out.prepared_s[index] = out.ready_s[index] = out.start_s[index] = out.delivered_s[index] =
+      up.computed_s;
+  out.finish_s[index] = server_s + costs.aggregation_s(up.payload_bytes);
   return out.finish_s[index];
 }
 
 void compose_sequential(const std::vector<Upload>& uploads, const std::vector<NetworkLeg>& legs,
-                        const NetworkOptions& options, TransferResult& out) {
+                        const NetworkOptions& options, const ComputeSpan& compute,
+                        TransferResult& out) {
   if (legs.size() != uploads.size()) throw std::logic_error("compose_sequential: one leg per upload");
   const MessageCosts& costs = options.costs;
   out.resize(uploads.size());
-  ServerCpu cpu;
+  const double server_s = server_start_s(options, compute);
+  ServerCpu cpu(server_s);
   for (size_t i = 0; i < uploads.size(); ++i) {
-    if (!options.is_remote(uploads[i].worker)) cpu = ServerCpu(aggregate_local(uploads[i], costs, i, out));
+    if (!options.is_remote(uploads[i].worker)) {
+      cpu = ServerCpu(aggregate_local(uploads[i], costs, server_s, i, out));
+    }
   }
   for (size_t i = 0; i < uploads.size(); ++i) {
     const Upload& up = uploads[i];
     if (!options.is_remote(up.worker)) continue;
     const double posted_s = cpu.free_s();
-    out.prepared_s[i] = costs.send_s(up.payload_bytes);
+    out.prepared_s[i] = up.computed_s + costs.send_s(up.payload_bytes);
     out.ready_s[i] = posted_s + legs[i].ready_s;
     out.start_s[i] = std::max(out.prepared_s[i], out.ready_s[i]);
     out.delivered_s[i] = out.start_s[i] + legs[i].transfer_s;
     out.finish_s[i] = cpu.process(out.delivered_s[i], costs.receive_s(up.payload_bytes) +
                                                           costs.aggregation_s(up.payload_bytes));
   }
-  out.comm_time_s = uploads.empty() ? 0.0 : cpu.free_s();
+  out.end_s = uploads.empty() ? 0.0 : cpu.free_s();
 }
 
 }  // namespace sasgsim

@@ -28,15 +28,21 @@ class ServerCpu {
   double free_s_;
 };
 
-// Sequential uploads (one leg per upload; a co-located worker 0's is ignored): the server
-// aggregates a co-located worker 0's gradient first, then posts each receive when the previous
-// upload has been aggregated. Fills every per-upload time and comm_time_s of `out`.
-void compose_sequential(const std::vector<Upload>& uploads, const std::vector<NetworkLeg>& legs,
-                        const NetworkOptions& options, TransferResult& out);
+// When the server starts receiving: at once when dedicated, after worker 0's computation when
+// it hosts worker 0.
+double server_start_s(const NetworkOptions& options, const ComputeSpan& compute);
 
-// Aggregation of a co-located worker 0's upload at the start of the iteration: fills its
-// times and returns when the server's CPU is free again.
-double aggregate_local(const Upload& up, const MessageCosts& costs, size_t index,
-                       TransferResult& out);
+// Sequential uploads (one leg per upload; a co-located worker 0's is ignored): once its own
+// computation is done the server aggregates a co-located worker 0's gradient, then posts each
+// receive when the previous upload has been aggregated; each sender starts its costs when its
+// computation is done. Fills every per-upload time and end_s of `out`.
+void compose_sequential(const std::vector<Upload>& uploads, const std::vector<NetworkLeg>& legs,
+                        const NetworkOptions& options, const ComputeSpan& compute,
+                        TransferResult& out);
+
+// Aggregation of a co-located worker 0's upload when the server's computation is done
+// (`server_s`): fills its times and returns when the server's CPU is free again.
+double aggregate_local(const Upload& up, const MessageCosts& costs, double server_s,
+                       size_t index, TransferResult& out);
 
 }  // namespace sasgsim

@@ -18,12 +18,23 @@ namespace sasgsim {
 struct Upload {
   int worker = 0;
   int64_t payload_bytes = 0;
+  double computed_s = 0.0;  // its worker's computation done, from the iteration's start
 };
 
-// One iteration's timing, seconds from the start of its communication; per upload, in the
-// order of the uploads given. An upload's life: the sender prepares it (send costs) while the
-// server posts its receive and the ready message travels (rendezvous); its first byte is
-// offered when both are done; its last byte is delivered; the server then receives and
+// The iteration's computation as the network needs it, seconds from the iteration's start
+// (every worker starting to compute): a server that hosts worker 0 begins receiving when
+// worker 0's computation is done (a dedicated one at once), and the iteration cannot end
+// before its slowest worker, uploading or not, is done.
+struct ComputeSpan {
+  double worker0_s = 0.0;
+  double slowest_s = 0.0;
+};
+
+// One iteration's timing, seconds from the iteration's start (every worker starting to
+// compute); per upload, in the order of the uploads given. An upload's life: when its worker's
+// computation is done the sender prepares it (send costs) while the server, once its own
+// computation is done, posts its receive and the ready message travels (rendezvous); its first
+// byte is offered when both are done; its last byte is delivered; the server then receives and
 // aggregates it (receive and aggregation costs) when its CPU is free. A co-located worker 0's
 // upload is not sent: its spans are empty up to its aggregation.
 struct TransferResult {
@@ -32,9 +43,13 @@ struct TransferResult {
   std::vector<double> start_s;      // first byte offered: max(prepared, ready)
   std::vector<double> delivered_s;  // last byte at the server
   std::vector<double> finish_s;     // received and aggregated by the server
-  // The iteration's communication time: from its start (the first receive posted, every
-  // sender starting its costs) to the last upload aggregated, or with the downlink on, to the
-  // last worker having received the model (0 when nobody uploads).
+  // The last upload aggregated, or with the downlink on, the last worker having received the
+  // model, which the server sends when the uploads are aggregated and every worker is done
+  // computing (0 when nothing is sent).
+  double end_s = 0.0;
+  // The iteration's communication time: how long it lasts beyond its slowest worker's
+  // computation, max(end_s, slowest) - slowest. Uploads of workers that finish computing
+  // earlier overlap the stragglers' computation.
   double comm_time_s = 0.0;
   // Bytes that crossed the network, headers and retransmissions included (the analytic
   // backend counts payload only).
@@ -45,12 +60,26 @@ struct TransferResult {
 class Network {
  public:
   virtual ~Network() = default;
-  // Simulates one iteration's uploads. Uploads are given in worker order, each worker at most once.
-  virtual TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) = 0;
+  // Simulates one iteration's uploads, given in worker order, each worker at most once, their
+  // computed_s within the span. Throws std::logic_error for times that are negative, not
+  // finite or beyond the span.
+  TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads,
+                          const ComputeSpan& compute = {});
   virtual std::string name() const = 0;
   // What the backend has to say about the run so far (link traffic, utilisation, drops,
   // how the results were produced), for summary.json. Deterministic: no wall-clock figures.
   virtual nlohmann::json summary() const = 0;
+
+ protected:
+  // The backend's part of transfer(): every time but comm_time_s.
+  virtual TransferResult simulate(int64_t iteration, const std::vector<Upload>& uploads,
+                                  const ComputeSpan& compute) = 0;
+  int64_t iterations() const { return iterations_; }
+  double comm_time_total_s() const { return comm_time_total_s_; }  // the run's so far
+
+ private:
+  int64_t iterations_ = 0;
+  double comm_time_total_s_ = 0.0;
 };
 
 // What a backend needs beyond the scenario's network section.

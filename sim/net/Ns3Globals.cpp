@@ -238,6 +238,9 @@ void apply_transport(const TransportOptions& t) {
                             ns3::TypeIdValue(ns3::TypeId::LookupByName("ns3::" +
                                                                        t.congestion_control)));
   }
+  // Linux abandons a connection after tcp_retries2 = 15 retransmissions of a segment (about
+  // 15 minutes), ns-3 after 6 (seconds under heavy incast); ns3_attributes may still set it.
+  if (t.profile == TransportProfileKind::kLinux) set_uint("ns3::TcpSocket::DataRetries", 15);
 }
 
 }  // namespace

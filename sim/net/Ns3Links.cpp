@@ -1,7 +1,10 @@
 #include "sim/net/Ns3Links.h"
 
+#include <algorithm>
+
 #include <ns3/double.h>
 #include <ns3/ipv4.h>
+#include <ns3/packet.h>
 #include <ns3/pointer.h>
 #include <ns3/random-variable-stream.h>
 
@@ -41,6 +44,23 @@ ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss) {
   model->SetBurstRate(loss.rate / static_cast<double>(loss.burst_packets));
   model->SetAttribute("BurstSize", ns3::PointerValue(size));
   return model;
+}
+
+void push(ns3::Socket& socket, int64_t& unsent) {
+  while (unsent > 0) {
+    const uint32_t room = socket.GetTxAvailable();
+    if (room == 0) return;
+    const auto size = static_cast<uint32_t>(std::min<int64_t>(unsent, room));
+    const int sent = socket.Send(ns3::Create<ns3::Packet>(size), 0);
+    if (sent <= 0) return;
+    unsent -= sent;
+  }
+}
+
+int64_t drain(ns3::Socket& socket) {
+  int64_t bytes = 0;
+  while (ns3::Ptr<ns3::Packet> p = socket.Recv()) bytes += p->GetSize();
+  return bytes;
 }
 
 }  // namespace sasgsim

@@ -1,4 +1,5 @@
-// Building blocks of the simulated topology: addresses, interfaces, error models.
+// Building blocks of the simulated topology: addresses, interfaces, error models, and the
+// byte-stream helpers of its sockets.
 #pragma once
 
 #include <cstdint>
@@ -7,6 +8,7 @@
 #include <ns3/ipv4-address.h>
 #include <ns3/net-device.h>
 #include <ns3/node.h>
+#include <ns3/socket.h>
 
 #include "sim/scenario/Scenario.h"
 
@@ -25,5 +27,12 @@ uint32_t add_interface(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::NetDevice> device
 // The error model of network.loss on one receiving interface: independent losses, or bursts
 // of 1 .. 2b-1 packets (mean b) starting at rate / b per packet.
 ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss);
+
+// Offers as much of the remaining message as the socket's send buffer takes (`unsent` counts
+// down); the socket's send callback calls it again when space frees up.
+void push(ns3::Socket& socket, int64_t& unsent);
+
+// Reads everything the socket has received; returns the bytes.
+int64_t drain(ns3::Socket& socket);
 
 }  // namespace sasgsim

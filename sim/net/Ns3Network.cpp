@@ -1,5 +1,7 @@
 #include "sim/net/Ns3Network.h"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 #include "sim/net/Ns3Session.h"
@@ -52,8 +54,14 @@ Ns3Network::Ns3Network(const NetworkOptions& options, const NetworkSetup& setup)
 
 Ns3Network::~Ns3Network() = default;
 
+namespace {
+
+int64_t nanoseconds(double s) { return std::llround(s * 1e9); }
+
+}  // namespace
+
 const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vector<Upload>& uploads,
-                                                bool downlink,
+                                                const ComputeSpan& compute, bool downlink,
                                                 const std::vector<Upload>** simulated) {
   auto found = memo_.find(key);
   if (found != memo_.end()) {
@@ -64,10 +72,10 @@ const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vecto
     const bool lone_leg = std::get<0>(key) == PatternKind::kSequentialLeg;
     Ns3Session session(lone_leg ? *leg_setup_ : *session_setup_);
     for (int64_t r = 0; r < options_.memo_warmup; ++r) {
-      packets_simulated_ += session.run(uploads, downlink).packets;
+      packets_simulated_ += session.run(uploads, compute, downlink).packets;
     }
     for (int r = 0; r < kMemoSamples; ++r) {
-      SessionOutcome outcome = session.run(uploads, downlink);
+      SessionOutcome outcome = session.run(uploads, compute, downlink);
       packets_simulated_ += outcome.packets;
       Measured m;
       m.result = std::move(outcome.result);
@@ -95,10 +103,10 @@ void Ns3Network::account(const Measured& m, const std::vector<Upload>& simulated
 NetworkLeg Ns3Network::sequential_leg(const Upload& up, TransferResult& result) {
   const int c = link_class_.at(static_cast<size_t>(up.worker));
   if (c == kLocalClass) return {};
-  const Key key{PatternKind::kSequentialLeg, {{c, up.payload_bytes}}};
+  const Key key{PatternKind::kSequentialLeg, {{c, up.payload_bytes, 0}}, 0, 0};
   const std::vector<Upload> lone{Upload{class_worker_[c], up.payload_bytes}};
   const std::vector<Upload>* simulated = nullptr;
-  const Measured& m = measure(key, lone, false, &simulated);
+  const Measured& m = measure(key, lone, {}, false, &simulated);
   result.wire_bytes += m.result.wire_bytes;
   account(m, *simulated, {up});
   return {m.result.ready_s[0], m.result.delivered_s[0] - m.result.start_s[0]};
@@ -108,52 +116,54 @@ void Ns3Network::account_downlink(const Measured& m) {
   for (size_t l = 0; l < traffic_.size(); ++l) traffic_[l] += m.links[l];
 }
 
-TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads) {
+TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads,
+                                         const ComputeSpan& compute) {
   TransferResult result;
   result.resize(uploads.size());
   if (options_.schedule == ScheduleKind::kSequential) {
     // One upload after another: each network leg is a pattern of its own (its link class and
-    // size), the hosts' costs composed around them.
+    // size), the hosts' costs and computations composed around them.
     std::vector<NetworkLeg> legs;
     for (const Upload& up : uploads) legs.push_back(sequential_leg(up, result));
     const int64_t wire_bytes = result.wire_bytes;
-    compose_sequential(uploads, legs, options_, result);
+    compose_sequential(uploads, legs, options_, compute, result);
     result.wire_bytes = wire_bytes;
   } else if (!uploads.empty()) {
-    Key key{PatternKind::kConcurrent, {}};
+    // Concurrent uploads interact: the pattern is the whole iteration, computations included.
+    Key key{PatternKind::kConcurrent, {}, nanoseconds(server_start_s(options_, compute)),
+            nanoseconds(compute.slowest_s)};
     for (const Upload& up : uploads) {
       std::get<1>(key).emplace_back(link_class_.at(static_cast<size_t>(up.worker)),
-                                    up.payload_bytes);
+                                    up.payload_bytes, nanoseconds(up.computed_s));
     }
     const std::vector<Upload>* simulated = nullptr;
-    const Measured& m = measure(key, uploads, false, &simulated);
+    const Measured& m = measure(key, uploads, compute, false, &simulated);
     result = m.result;
     account(m, *simulated, uploads);
   }
   if (options_.downlink && setup_.model_bytes > 0) {
     const std::vector<Upload>* simulated = nullptr;
-    const Measured& m = measure(Key{PatternKind::kDownlink, {}}, {}, true, &simulated);
-    result.comm_time_s += m.result.comm_time_s;
+    const Measured& m = measure(Key{PatternKind::kDownlink, {}, 0, 0}, {}, {}, true, &simulated);
+    result.end_s = std::max(result.end_s, compute.slowest_s) + m.result.end_s;
     result.wire_bytes += m.result.wire_bytes;
     account_downlink(m);
   }
   return result;
 }
 
-TransferResult Ns3Network::transfer_exact(const std::vector<Upload>& uploads) {
-  SessionOutcome outcome = session_->run(uploads, options_.downlink);
+TransferResult Ns3Network::transfer_exact(const std::vector<Upload>& uploads,
+                                          const ComputeSpan& compute) {
+  SessionOutcome outcome = session_->run(uploads, compute, options_.downlink);
   for (size_t l = 0; l < traffic_.size(); ++l) traffic_[l] += outcome.links[l];
   packets_simulated_ += outcome.packets;
   simulated_s_ = session_->now_s();
   return std::move(outcome.result);
 }
 
-TransferResult Ns3Network::transfer(int64_t /*iteration*/, const std::vector<Upload>& uploads) {
-  TransferResult result = options_.fidelity == FidelityKind::kExact ? transfer_exact(uploads)
-                                                                    : transfer_memo(uploads);
-  busy_s_ += result.comm_time_s;
-  ++iterations_;
-  return result;
+TransferResult Ns3Network::simulate(int64_t /*iteration*/, const std::vector<Upload>& uploads,
+                                    const ComputeSpan& compute) {
+  return options_.fidelity == FidelityKind::kExact ? transfer_exact(uploads, compute)
+                                                   : transfer_memo(uploads, compute);
 }
 
 nlohmann::json Ns3Network::summary() const {
@@ -169,13 +179,13 @@ nlohmann::json Ns3Network::summary() const {
                         {"server", to_string(options_.server)},
                         {"schedule", to_string(options_.schedule)},
                         {"downlink", options_.downlink},
-                        {"iterations", iterations_},
-                        {"comm_time_s", busy_s_},
+                        {"iterations", iterations()},
+                        {"comm_time_s", comm_time_total_s()},
                         {"drops", drops},
                         {"lost", lost},
                         {"packets_simulated", packets_simulated_},
                         {"simulated_s", simulated_s_},
-                        {"links", links_to_json(links_, traffic_, busy_s_)}};
+                        {"links", links_to_json(links_, traffic_, comm_time_total_s())}};
   if (options_.fidelity == FidelityKind::kMemo) {
     out["memo"] = {{"patterns", memo_.size()},
                    {"reused", memo_hits_},

@@ -26,9 +26,12 @@ class Ns3Network : public Network {
 
   Ns3Network(const NetworkOptions& options, const NetworkSetup& setup);
   ~Ns3Network() override;
-  TransferResult transfer(int64_t iteration, const std::vector<Upload>& uploads) override;
   std::string name() const override { return "ns3"; }
   nlohmann::json summary() const override;
+
+ protected:
+  TransferResult simulate(int64_t iteration, const std::vector<Upload>& uploads,
+                          const ComputeSpan& compute) override;
 
  private:
   // A simulated pattern: uploads (by position) and/or the downlink.
@@ -44,13 +47,16 @@ class Ns3Network : public Network {
   // A lone sequential upload's network part, concurrent uploads with the hosts' costs, or
   // the downlink.
   enum class PatternKind { kSequentialLeg, kConcurrent, kDownlink };
-  // The pattern's key: its kind, and per upload (link class, bytes).
-  using Key = std::tuple<PatternKind, std::vector<std::pair<int, int64_t>>>;
+  // The pattern's key: its kind, per upload (link class, bytes, computed in ns), and the
+  // compute span in ns (server, slowest); times are 0 where the pattern does not use them.
+  using Key = std::tuple<PatternKind, std::vector<std::tuple<int, int64_t, int64_t>>, int64_t,
+                         int64_t>;
   static constexpr int kLocalClass = -1;  // a co-located worker 0: no link
 
   // The pattern's outcome for this use, simulating it first when it is new; *simulated gets
   // the uploads as they were simulated.
-  const Measured& measure(const Key& key, const std::vector<Upload>& uploads, bool downlink,
+  const Measured& measure(const Key& key, const std::vector<Upload>& uploads,
+                          const ComputeSpan& compute, bool downlink,
                           const std::vector<Upload>** simulated);
   // Adds a pattern's traffic to the run's totals, its uploads' links renamed to `workers`.
   void account(const Measured& m, const std::vector<Upload>& simulated,
@@ -58,8 +64,8 @@ class Ns3Network : public Network {
   void account_downlink(const Measured& m);
   // Upload `up`'s network part in a sequential iteration (measured, traffic accounted).
   NetworkLeg sequential_leg(const Upload& up, TransferResult& result);
-  TransferResult transfer_memo(const std::vector<Upload>& uploads);
-  TransferResult transfer_exact(const std::vector<Upload>& uploads);
+  TransferResult transfer_memo(const std::vector<Upload>& uploads, const ComputeSpan& compute);
+  TransferResult transfer_exact(const std::vector<Upload>& uploads, const ComputeSpan& compute);
 
   NetworkOptions options_;
   NetworkSetup setup_;
@@ -71,8 +77,6 @@ class Ns3Network : public Network {
   std::map<Key, Entry> memo_;
   std::vector<LinkDescription> links_;
   std::vector<LinkTraffic> traffic_;     // the run's traffic, reused patterns counted each time
-  double busy_s_ = 0.0;
-  int64_t iterations_ = 0;
   int64_t memo_hits_ = 0;
   int64_t packets_simulated_ = 0;        // every hop, warm-up runs included
   double simulated_s_ = 0.0;             // ns-3 time simulated, warm-up runs and handshakes included

@@ -35,6 +35,9 @@ namespace sasgsim {
 namespace {
 
 constexpr uint16_t kPort = 5000;
+// A host's own card never drops what its TCP sends (Linux's TCP Small Queues keep the excess
+// in the socket): only the switch's ports drop.
+constexpr uint32_t kHostQueuePackets = 1u << 20;
 
 }  // namespace
 
@@ -61,6 +64,7 @@ struct Ns3Session::Impl {
   int connected = 0;
   int accepted = 0;
   bool connect_failed = false;
+  int abandoned = -1;  // a worker whose connection TCP gave up on
 
   // The iteration in progress, per worker. The server -> worker stream carries the ready
   // message (when the worker uploads) and then the model (downlink).
@@ -86,6 +90,7 @@ struct Ns3Session::Impl {
   bool downlink_now = false;
   ServerCpu cpu;
   double start_s = 0.0;
+  double slowest_end_s = 0.0;  // the slowest worker's computation done
   double end_s = 0.0;
   bool finished = false;
   bool stalled = false;
@@ -147,6 +152,9 @@ struct Ns3Session::Impl {
       const bool up = side == 0;  // the near side sends towards the server
       auto dev = ns3::DynamicCast<ns3::PointToPointNetDevice>(devices.Get(side));
       configure_device(dev, up ? up_rate_bps : down_rate_bps);
+      if ((up ? near : far) != switch_node) {
+        dev->GetQueue()->SetMaxSize(ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, kHostQueuePackets));
+      }
       connect(dev->TraceConnectWithoutContext(
           "PhyTxBegin", ns3::MakeCallback(&Impl::on_transmit, this, index, up)));
       connect(dev->GetQueue()->TraceConnectWithoutContext(
@@ -168,12 +176,12 @@ struct Ns3Session::Impl {
     }
     if (with_switch) stack.Install(switch_node);
     // Without a queue disc, a packet that finds its device queue full is dropped by the
-    // node's traffic-control layer, before the device queue sees it.
-    for (int m = 0; m < workers; ++m) {
-      if (worker_nodes[m]) trace_drops(worker_nodes[m], NodeRole::kWorker, m);
+    // node's traffic-control layer, before the device queue sees it; only the switch's
+    // queues fill (the hosts' do not: kHostQueuePackets).
+    if (with_switch) {
+      connect(switch_node->GetObject<ns3::TrafficControlLayer>()->TraceConnectWithoutContext(
+          "TcDrop", ns3::MakeCallback(&Impl::on_switch_drop, this)));
     }
-    trace_drops(server, NodeRole::kServer, -1);
-    if (with_switch) trace_drops(switch_node, NodeRole::kSwitch, -1);
   }
 
   void build_topology() {
@@ -214,43 +222,23 @@ struct Ns3Session::Impl {
     }
   }
 
-  enum class NodeRole { kWorker, kServer, kSwitch };
-
-  void trace_drops(ns3::Ptr<ns3::Node> node, NodeRole role, int worker) {
-    connect(node->GetObject<ns3::TrafficControlLayer>()->TraceConnectWithoutContext(
-        "TcDrop", ns3::MakeCallback(&Impl::on_node_drop, this, role, worker)));
-  }
-
-  // Attributes a packet dropped inside a node to the link and direction it was queued for,
-  // from its TCP ports: the server listens on kPort, each worker has its own local port.
-  void on_node_drop(NodeRole role, int worker, ns3::Ptr<const ns3::Packet> packet) {
-    if (role == NodeRole::kWorker) {
-      on_drop(worker, true, packet);
-      return;
-    }
-    // Forwarded packets still carry their IP header; locally sent ones start with TCP's (whose
-    // first byte, the high byte of a port >= 49152 or of 5000, is never 0x45).
+  // Attributes a packet the switch dropped to the link it was queued for, from its TCP
+  // destination port: the server listens on kPort, each worker has its own local port.
+  void on_switch_drop(ns3::Ptr<const ns3::Packet> packet) {
     ns3::Ptr<ns3::Packet> copy = packet->Copy();
-    uint8_t first = 0;
-    copy->CopyData(&first, 1);
-    if (first == 0x45) {
-      ns3::Ipv4Header ip;
-      copy->RemoveHeader(ip);
-    }
+    ns3::Ipv4Header ip;
+    copy->RemoveHeader(ip);  // forwarded: it still carries its IP header
     ns3::TcpHeader tcp;
     copy->PeekHeader(tcp);
-    const bool to_server = tcp.GetDestinationPort() == kPort;
-    if (role == NodeRole::kSwitch && to_server) {
+    if (tcp.GetDestinationPort() == kPort) {
       on_drop(workers, true, packet);
-    } else if (role == NodeRole::kServer && with_switch) {
-      on_drop(workers, false, packet);
-    } else {
-      auto found = worker_of_port.find(tcp.GetDestinationPort());
-      if (found == worker_of_port.end()) {
-        throw std::logic_error("ns-3: a dropped packet belongs to no worker connection");
-      }
-      on_drop(found->second, false, packet);
+      return;
     }
+    auto found = worker_of_port.find(tcp.GetDestinationPort());
+    if (found == worker_of_port.end()) {
+      throw std::logic_error("ns-3: a dropped packet belongs to no worker connection");
+    }
+    on_drop(found->second, false, packet);
   }
 
   ns3::Ipv4Address server_address_for(int m) const {
@@ -284,6 +272,8 @@ struct Ns3Session::Impl {
       s->SetConnectCallback(ns3::MakeCallback(&Impl::on_connected, this),
                             ns3::MakeCallback(&Impl::on_connect_failed, this));
       s->SetSendCallback(ns3::MakeCallback(&Impl::on_worker_send_ready, this, m));
+      s->SetCloseCallbacks(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>(),
+                           ns3::MakeCallback(&Impl::on_abandoned, this, m));
       s->SetRecvCallback(ns3::MakeCallback(&Impl::on_worker_received, this, m));
       s->Connect(ns3::InetSocketAddress(server_address_for(m), kPort));
       worker_sockets[m] = s;
@@ -329,6 +319,11 @@ struct Ns3Session::Impl {
     stop_when_connected();
   }
 
+  void on_abandoned(int m, ns3::Ptr<ns3::Socket>) {  // TCP gave up (DataRetries)
+    abandoned = m;
+    ns3::Simulator::Stop();
+  }
+
   void on_connect_failed(ns3::Ptr<ns3::Socket>) {
     connect_failed = true;
     ns3::Simulator::Stop();
@@ -363,31 +358,12 @@ struct Ns3Session::Impl {
     ++(up ? traffic[link].up_lost : traffic[link].down_lost);
   }
 
-  // Offers as much of the remaining message as the socket's send buffer takes; the send
-  // callback brings the rest when space frees up.
-  static void push(ns3::Socket& socket, int64_t& unsent) {
-    while (unsent > 0) {
-      const uint32_t room = socket.GetTxAvailable();
-      if (room == 0) return;
-      const auto size = static_cast<uint32_t>(std::min<int64_t>(unsent, room));
-      const int sent = socket.Send(ns3::Create<ns3::Packet>(size), 0);
-      if (sent <= 0) return;
-      unsent -= sent;
-    }
-  }
-
   void on_worker_send_ready(int m, ns3::Ptr<ns3::Socket> socket, uint32_t) {
     push(*socket, progress[m].up_unsent);
   }
 
   void on_server_send_ready(int m, ns3::Ptr<ns3::Socket> socket, uint32_t) {
     push(*socket, progress[m].down_unsent);
-  }
-
-  static int64_t drain(ns3::Socket& socket) {
-    int64_t bytes = 0;
-    while (ns3::Ptr<ns3::Packet> p = socket.Recv()) bytes += p->GetSize();
-    return bytes;
   }
 
   double since_start() const { return now() - start_s; }
@@ -458,7 +434,8 @@ struct Ns3Session::Impl {
       complete();
       return;
     }
-    const double sent_s = cpu.process(now(), net.costs.send_s(setup.downlink_bytes));
+    const double sent_s = cpu.process(std::max(now(), slowest_end_s),
+                                      net.costs.send_s(setup.downlink_bytes));
     after(sent_s - now(), [this] { send_model(); });
   }
 
@@ -497,7 +474,8 @@ struct Ns3Session::Impl {
   int link_count() const { return workers + (with_switch ? 1 : 0); }
 
   // Resets the per-worker state for `uploads`.
-  void begin_iteration(const std::vector<Upload>& uploads, bool send_model_now) {
+  void begin_iteration(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                       bool send_model_now) {
     for (Progress& p : progress) p = Progress{};
     int previous = -1;
     for (const Upload& up : uploads) {
@@ -514,7 +492,8 @@ struct Ns3Session::Impl {
     times = TransferResult{};
     times.resize(uploads.size());
     start_s = now();
-    cpu = ServerCpu(start_s);
+    slowest_end_s = start_s + compute.slowest_s;
+    cpu = ServerCpu(start_s + server_start_s(net, compute));
     finished = false;
     stalled = false;
     downlink_now = send_model_now;
@@ -523,19 +502,21 @@ struct Ns3Session::Impl {
   }
 
   // The iteration's first events: local aggregation, the senders' costs, the first receives.
-  void start_iteration(const std::vector<Upload>& uploads) {
+  void start_iteration(const std::vector<Upload>& uploads, const ComputeSpan& compute) {
     order.clear();  // receives are posted to remote workers only
     std::fill(position.begin(), position.end(), -1);
     for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
     for (size_t i = 0; i < uploads.size(); ++i) {
       const int m = uploads[i].worker;
       if (!net.is_remote(m)) {
-        cpu = ServerCpu(start_s + aggregate_local(uploads[i], net.costs, i, times));
+        cpu = ServerCpu(start_s + aggregate_local(uploads[i], net.costs,
+                                                  server_start_s(net, compute), i, times));
         --uploads_pending;
         continue;
       }
       order.push_back(m);
-      after(net.costs.send_s(uploads[i].payload_bytes), [this, m] { on_prepared(m); });
+      after(uploads[i].computed_s + net.costs.send_s(uploads[i].payload_bytes),
+            [this, m] { on_prepared(m); });
     }
     if (order.empty()) {
       after(cpu.free_s() - now(), [this] { uploads_done(); });
@@ -544,23 +525,54 @@ struct Ns3Session::Impl {
       after(cpu.free_s() - now(), [this] { post_receive(order[0]); });
     } else {
       next_upload = order.size();
-      for (int m : order) post_receive(m);
+      after(server_start_s(net, compute), [this] {
+        for (int m : order) post_receive(m);
+      });
     }
   }
 
-  SessionOutcome run(const std::vector<Upload>& uploads, bool downlink) {
+  // Lets simulated time run on (timers fire, late ACKs arrive) up to `t_s`.
+  void idle_until(double t_s) {
+    if (t_s <= now()) return;
+    ns3::Simulator::Stop(ns3::Seconds(t_s - now()));
+    ns3::Simulator::Run();
+  }
+
+  SessionOutcome run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                     bool downlink) {
     SessionOutcome out;
     const bool send_model = downlink && setup.downlink_bytes > 0 && remote > 0;
-    if (uploads.empty() && !send_model) {
-      out.result.resize(0);
-      out.links.assign(static_cast<size_t>(link_count()), LinkTraffic{});
-      return out;
-    }
-    begin_iteration(uploads, send_model);
     const std::vector<LinkTraffic> before = traffic;
     const int64_t packets_before = packets;
-    start_iteration(uploads);
+    const double iteration_start_s = now();
+    if (uploads.empty() && !send_model) {
+      out.result.resize(0);
+    } else {
+      communicate(uploads, compute, send_model);
+      out.result = times;
+      out.result.end_s = end_s - start_s;
+    }
+    idle_until(iteration_start_s + compute.slowest_s);
+    out.links.resize(traffic.size());
+    for (size_t l = 0; l < traffic.size(); ++l) out.links[l] = traffic[l] - before[l];
+    out.result.wire_bytes = wire_bytes(out.links, workers, with_switch);
+    out.packets = packets - packets_before;
+    return out;
+  }
+
+  // The iteration's messages, simulated until the last is done.
+  void communicate(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                   bool send_model) {
+    begin_iteration(uploads, compute, send_model);
+    start_iteration(uploads, compute);
     run_until_done();
+    if (abandoned >= 0) {
+      throw std::runtime_error(fmt::format(
+          "ns-3: TCP abandoned worker {}'s connection after retransmitting a segment "
+          "ns3::TcpSocket::DataRetries times (give it more through network.ns3_attributes, or "
+          "a larger network.queue_packets)",
+          abandoned));
+    }
     if (!finished) {
       throw std::runtime_error(fmt::format(
           "ns-3: an iteration's transfers did not complete within {} simulated seconds "
@@ -568,17 +580,6 @@ struct Ns3Session::Impl {
           setup.iteration_limit_s, uploads.size() - static_cast<size_t>(uploads_pending),
           uploads.size()));
     }
-    out.result = times;
-    out.result.comm_time_s = end_s - start_s;
-    out.links.resize(traffic.size());
-    for (size_t l = 0; l < traffic.size(); ++l) out.links[l] = traffic[l] - before[l];
-    // Each packet counts once, where it enters the network: not again at the switch.
-    for (int m = 0; m < workers; ++m) {
-      out.result.wire_bytes += out.links[m].up_bytes + (with_switch ? 0 : out.links[m].down_bytes);
-    }
-    if (with_switch) out.result.wire_bytes += out.links[workers].down_bytes;
-    out.packets = packets - packets_before;
-    return out;
   }
 };
 
@@ -586,8 +587,9 @@ Ns3Session::Ns3Session(const Ns3SessionSetup& setup) : impl_(std::make_unique<Im
 
 Ns3Session::~Ns3Session() = default;
 
-SessionOutcome Ns3Session::run(const std::vector<Upload>& uploads, bool downlink) {
-  return impl_->run(uploads, downlink);
+SessionOutcome Ns3Session::run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                               bool downlink) {
+  return impl_->run(uploads, compute, downlink);
 }
 
 int Ns3Session::link_count() const { return impl_->link_count(); }

@@ -38,10 +38,14 @@ class Ns3Session {
   Ns3Session(const Ns3Session&) = delete;
   Ns3Session& operator=(const Ns3Session&) = delete;
 
-  // Simulates one iteration starting now: the uploads (each worker at most once, in
-  // increasing worker order) under the configured schedule, then the downlink broadcast
-  // when `downlink` is set. Throws std::runtime_error if it does not complete in time.
-  SessionOutcome run(const std::vector<Upload>& uploads, bool downlink);
+  // Simulates one iteration starting now: the workers' computations (each upload starts its
+  // costs at its computed_s, a server hosting worker 0 receives once worker 0 is done), the uploads (each
+  // worker at most once, in increasing worker order) under the configured schedule, then the
+  // downlink broadcast when `downlink` is set (once every worker is done computing); the iteration lasts at least until its slowest
+  // worker is done (the network idles meanwhile). Throws std::runtime_error if it does not
+  // complete in time.
+  SessionOutcome run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                     bool downlink);
 
   int link_count() const;  // M, or M + 1 with a switch
   double now_s() const;    // current simulated time

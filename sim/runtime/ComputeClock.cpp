@@ -61,15 +61,14 @@ void ComputeClock::end_decisions() {
   if (measured_) decisions_s_ = seconds_since(start_) / static_cast<double>(worker_s_.size());
 }
 
-double ComputeClock::iteration_seconds(const std::vector<WorkerOutcome>& outcomes) const {
-  double slowest = 0.0;
+std::vector<double> ComputeClock::worker_seconds(const std::vector<WorkerOutcome>& outcomes) const {
+  std::vector<double> seconds(worker_s_.size());
   for (size_t m = 0; m < worker_s_.size(); ++m) {
     // measured: the compressions are inside the timed span already.
     const double compress_s = measured_ ? 0.0 : topk_s_ * static_cast<double>(outcomes[m].compressions);
-    const double worker_s = worker_s_[m] + decisions_s_ + compress_s;
-    slowest = std::max(slowest, worker_s / options_.speed_of(static_cast<int>(m)));
+    seconds[m] = (worker_s_[m] + decisions_s_ + compress_s) / options_.speed_of(static_cast<int>(m));
   }
-  return slowest;
+  return seconds;
 }
 
 }  // namespace sasgsim

@@ -1,6 +1,7 @@
 // The simulated compute time of each iteration, under the scenario's compute model: every
 // worker is charged for what its algorithm had it compute (gradients, compressions), at its own
-// speed, and the synchronous server waits for the slowest worker.
+// speed; each upload starts when its worker is done, and the synchronous server waits for the
+// slowest worker before the next iteration.
 #pragma once
 
 #include <chrono>
@@ -30,8 +31,9 @@ class ComputeClock {
   // Brackets the algorithm's decisions for all workers at once (measured: shared equally).
   void begin_decisions();
   void end_decisions();
-  // The iteration's compute time: the slowest worker's, with its compressions charged.
-  double iteration_seconds(const std::vector<WorkerOutcome>& outcomes) const;
+  // Each worker's compute time in the iteration, its compressions charged: when its upload
+  // can start, seconds from the iteration's start.
+  std::vector<double> worker_seconds(const std::vector<WorkerOutcome>& outcomes) const;
 
  private:
   using Clock = std::chrono::steady_clock;

@@ -88,6 +88,12 @@ struct Csv {
     }
     throw DataError(fmt::format("{}: \"{}\" is not an integer", path.string(), row[i]));
   }
+  double number(const std::vector<std::string>& row, size_t i) const {
+    char* end = nullptr;
+    const double v = std::strtod(row[i].c_str(), &end);
+    if (!row[i].empty() && *end == '\0') return v;
+    throw DataError(fmt::format("{}: \"{}\" is not a number", path.string(), row[i]));
+  }
 };
 
 // Only the network may change in a replay: the uploads trace is valid for nothing else.
@@ -126,13 +132,13 @@ Trace read_trace(const fs::path& source, int64_t iterations) {
 std::vector<UploadRecord> uploads_of(const Csv& uploads, int64_t t, size_t& next) {
   const size_t iteration = uploads.index("iteration"), worker = uploads.index("worker"),
                values = uploads.index("values"), bytes = uploads.index("payload_bytes"),
-               forced = uploads.index("forced");
+               forced = uploads.index("forced"), computed = uploads.index("computed_s");
   std::vector<UploadRecord> batch;
   while (next < uploads.rows.size() && uploads.integer(uploads.rows[next], iteration) == t) {
     const auto& row = uploads.rows[next++];
     batch.push_back(UploadRecord{static_cast<int>(uploads.integer(row, worker)),
                                  uploads.integer(row, values), uploads.integer(row, bytes),
-                                 uploads.integer(row, forced) != 0});
+                                 uploads.integer(row, forced) != 0, uploads.number(row, computed)});
   }
   return batch;
 }
@@ -151,10 +157,12 @@ EvaluationRecord evaluation_of(const Csv& metrics, const std::vector<std::string
   return e;
 }
 
-double compute_seconds_of(const Csv& iterations, int64_t t) {
-  const auto column = iterations.column.find("compute_s");
-  if (column == iterations.column.end()) return 0.0;
-  return std::strtod(iterations.rows[static_cast<size_t>(t)][column->second].c_str(), nullptr);
+ComputeSpan compute_span_of(const Csv& iterations, int64_t t) {
+  const std::vector<std::string>& row = iterations.rows[static_cast<size_t>(t)];
+  ComputeSpan span;
+  span.slowest_s = iterations.number(row, iterations.index("compute_s"));
+  span.worker0_s = iterations.number(row, iterations.index("worker0_computed_s"));
+  return span;
 }
 
 // The trace must reproduce the training-side counters; otherwise it is not this run's.
@@ -190,7 +198,7 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
   const Csv& metrics = trace.metrics;
   for (int64_t t = 0; t < iterations; ++t) {
     recorder.record_iteration(t, uploads_of(trace.uploads, t, next_upload),
-                              compute_seconds_of(trace.iterations, t));
+                              compute_span_of(trace.iterations, t));
     while (next_metric < metrics.rows.size() &&
            metrics.integer(metrics.rows[next_metric], metrics.index("iteration")) == t + 1) {
       const EvaluationRecord e = evaluation_of(metrics, metrics.rows[next_metric++]);

@@ -92,11 +92,11 @@ RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
 }
 
 void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,
-                                   double compute_s) {
+                                   const ComputeSpan& compute) {
   std::vector<Upload> transfers;
   transfers.reserve(uploads.size());
   for (const UploadRecord& up : uploads) {
-    transfers.push_back(Upload{up.worker, up.payload_bytes});
+    transfers.push_back(Upload{up.worker, up.payload_bytes, up.computed_s});
     ++counters_.rounds;
     counters_.paper_bits += 32 * up.values;
     counters_.payload_bytes += up.payload_bytes;
@@ -104,7 +104,7 @@ void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& u
   counters_.skipped += workers_ - static_cast<int64_t>(uploads.size());
 
   const auto start = std::chrono::steady_clock::now();
-  const TransferResult timing = network_.transfer(t, transfers);
+  const TransferResult timing = network_.transfer(t, transfers, compute);
   network_host_seconds_ +=
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   if (timing.finish_s.size() != uploads.size() || timing.start_s.size() != uploads.size() ||
@@ -116,16 +116,18 @@ void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& u
   for (size_t i = 0; i < uploads.size(); ++i) {
     out << t << ',' << uploads[i].worker << ',' << uploads[i].values << ','
         << uploads[i].payload_bytes << ',' << (uploads[i].forced ? 1 : 0) << ','
+        << fmt::format("{}", uploads[i].computed_s) << ','
         << format_number(timing.prepared_s[i]) << ',' << format_number(timing.ready_s[i]) << ','
         << format_number(timing.start_s[i]) << ',' << format_number(timing.delivered_s[i]) << ','
         << format_number(timing.finish_s[i]) << '\n';
   }
   iterations_file_.stream() << t << ',' << uploads.size() << ','
                             << format_number(counters_.compute_time_s + counters_.comm_time_s)
-                            << ',' << fmt::format("{}", compute_s) << ','
+                            << ',' << fmt::format("{}", compute.slowest_s) << ','
+                            << fmt::format("{}", compute.worker0_s) << ','
                             << format_number(timing.comm_time_s) << '\n';
   counters_.comm_time_s += timing.comm_time_s;
-  counters_.compute_time_s += compute_s;
+  counters_.compute_time_s += compute.slowest_s;
   counters_.wire_bytes += timing.wire_bytes;
   counters_.iteration = t + 1;
   last_iteration_comm_s_ = timing.comm_time_s;

@@ -12,10 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/metrics/AtomicFile.h"
+#include "sim/net/Network.h"
 
 namespace sasgsim {
 
-class Network;
 
 // Cumulative figures of a run (or of the run up to the target accuracy).
 struct Counters {
@@ -59,6 +59,7 @@ struct UploadRecord {
   int64_t values = 0;         // transmitted values
   int64_t payload_bytes = 0;  // encoded message bytes
   bool forced = false;        // sent only because tau > D
+  double computed_s = 0.0;    // its worker's computation done, from the iteration's start
 };
 
 // The network-independent fields of a metrics.csv row, already formatted.
@@ -82,9 +83,10 @@ class RunRecorder {
   // Removes an earlier run's files from `dir` (summary.json first: it marks a finished run).
   RunRecorder(std::string dir, Network& network, int workers);
 
-  // Times iteration t's uploads (in worker order), which follow `compute_s` of computation,
-  // and writes their rows.
-  void record_iteration(int64_t t, const std::vector<UploadRecord>& uploads, double compute_s);
+  // Times iteration t's uploads (in worker order, each after its worker's computation) within
+  // the iteration's computation `compute`, and writes their rows.
+  void record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,
+                        const ComputeSpan& compute);
   // Appends a metrics.csv row (the file is rewritten atomically); the first row with
   // reached_target fixes the at-target figures.
   void record_evaluation(const EvaluationRecord& row, bool reached_target);

@@ -161,18 +161,24 @@ void Trainer::compute_worker(int m) {
   clock_->end_worker(m);
 }
 
-// The synchronous server hears every worker's decision (upload or skip) before the
-// communication: the iteration's compute time is the slowest worker's.
+// Each upload starts when its worker's computation is done; the server starts receiving when
+// its own is (a co-located worker 0's), and the next iteration waits for the slowest worker.
 void Trainer::record_uploads(int64_t t) {
   clock_->begin_decisions();
   const std::vector<WorkerOutcome>& outcomes = algorithm_->decide_workers();
   clock_->end_decisions();
+  const std::vector<double> computed_s = clock_->worker_seconds(outcomes);
   uploads_.clear();
   for (int m = 0; m < scenario_.workers; ++m) {
     const WorkerOutcome& o = outcomes[static_cast<size_t>(m)];
-    if (o.uploaded) uploads_.push_back(UploadRecord{m, o.values, o.payload_bytes, o.forced});
+    if (o.uploaded) {
+      uploads_.push_back(UploadRecord{m, o.values, o.payload_bytes, o.forced, computed_s[m]});
+    }
   }
-  recorder_->record_iteration(t, uploads_, clock_->iteration_seconds(outcomes));
+  ComputeSpan span;
+  span.slowest_s = *std::max_element(computed_s.begin(), computed_s.end());
+  span.worker0_s = computed_s[0];
+  recorder_->record_iteration(t, uploads_, span);
 }
 
 void Trainer::server_step() {

@@ -131,9 +131,10 @@ const Section<TransportOptions>& transport_section() {
     s.choice("profile", &TransportOptions::profile)
         .meaning("`linux`: the defaults below as close to Linux's TCP as ns-3 allows (Cubic, "
                  "MinRto 200 ms, delayed ACKs after at most 40 ms, initial window 10, buffers "
-                 "as Linux autotuning reaches them); `ns3`: ns-3.37's own defaults (MinRto 1 s, "
-                 "delayed ACK timeout 200 ms, 131072-byte buffers). Keys given below override "
-                 "the profile.");
+                 "as Linux autotuning reaches them, 15 retransmissions of a segment before a "
+                 "connection is abandoned); `ns3`: ns-3.37's own defaults (MinRto 1 s, delayed "
+                 "ACK timeout 200 ms, 131072-byte buffers, 6 retransmissions). Keys given below "
+                 "override the profile.");
     s.string("congestion_control", &TransportOptions::congestion_control,
              congestion_control_problem)
         .written_if([](const TransportOptions& t) { return !t.congestion_control.empty(); })
@@ -455,7 +456,9 @@ void declare_ns3_keys(Section<NetworkOptions>& s) {
       .when("backend", kNs3)
       .unit("packets")
       .alias("queue_size", "the queue length in packets")
-      .meaning("Drop-tail queue of every interface (ns-3's default 100). Drops are summarised "
+      .meaning("Drop-tail queue of every switch port (ns-3's default 100): where concurrent "
+               "uploads congest. The hosts' own cards do not drop what their TCP sends (as "
+               "Linux's TCP Small Queues keep the excess in the socket). Drops are summarised "
                "in `summary.json`.");
   s.integer("memo_warmup", &NetworkOptions::memo_warmup, 0, std::numeric_limits<int64_t>::max())
       .when("backend", kNs3)

@@ -133,7 +133,7 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
                 clock += 0.001 + payload * 8 / RATE_BPS
                 uploads_rows.append({"iteration": t, "worker": m, "values": values,
                                      "payload_bytes": payload, "forced": 0,
-                                     "prepared_s": 0.0, "ready_s": round(s, 9),
+                                     "computed_s": 0.0, "prepared_s": 0.0, "ready_s": round(s, 9),
                                      "start_s": round(s, 9), "delivered_s": round(clock, 9),
                                      "finish_s": round(clock, 9)})
             t_comm = round(clock, 9)
@@ -145,7 +145,8 @@ def write_run(directory, name="fixture", seed=1, labels=("sgd", "sparse", "lasg"
             wire += (payload + 40) * len(who)
             window_uploads += len(who)
             it_rows.append({"iteration": t, "uploads": len(who), "start_s": round(start, 9),
-                            "compute_s": 0.0, "comm_time_s": t_comm})
+                            "compute_s": 0.0, "worker0_computed_s": 0.0,
+                            "comm_time_s": t_comm})
             loss_acc.append(2.0 * math.exp(-(t + 1) / 60.0) + 0.05 + 0.01 * rng.random())
             done = t + 1
             if done % eval_every == 0 or done == iterations:

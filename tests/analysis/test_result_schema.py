@@ -104,7 +104,7 @@ class DeclaredNames(unittest.TestCase):
     def test_timeline_reads_uploads_and_iterations_columns(self):
         self.assertDeclared(timeline.UPLOADS_COLUMNS, schema.columns("uploads.csv"),
                             "timeline.py")
-        self.assertDeclared(timeline.ITERATIONS_COLUMNS + (timeline.COMPUTE_COLUMN,),
+        self.assertDeclared(timeline.ITERATIONS_COLUMNS,
                             schema.columns("iterations.csv"), "timeline.py")
 
     def test_an_undeclared_name_is_caught(self):

@@ -54,7 +54,7 @@ class RunRecorderTest : public ::testing::Test {
   RunSummary record(std::optional<double> target, double first_acc, double second_acc) {
     RunRecorder recorder(dir_.string(), *network_, 2);
     for (int64_t t = 0; t < 2; ++t) {
-      recorder.record_iteration(t, {UploadRecord{0, 10, 56, false}}, 0.0);
+      recorder.record_iteration(t, {UploadRecord{0, 10, 56, false}}, {});
       EvaluationRecord row;
       row.iteration = t + 1;
       row.epoch = row.lr = row.server_memory_bytes = row.train_loss = row.test_loss = "0";
