@@ -109,6 +109,26 @@ void check_overrides(const std::vector<std::string>& overrides) {
   }
 }
 
+// The run's resolved TCP buffers were derived from its network's bandwidth-delay product
+// unless its scenario set them otherwise: drop the derived ones from `doc` (the run's resolved
+// scenario) so that the replayed network derives its own.
+void drop_derived_buffers(nlohmann::json& doc, const std::string& where) {
+  const Scenario run = parse_scenario(doc, where);
+  if (run.network.backend != NetworkBackendKind::kNs3) return;
+  NetworkOptions bare = run.network;
+  bare.transport.send_buffer_bytes.reset();
+  bare.transport.receive_buffer_bytes.reset();
+  const TransportOptions derived = resolved_transport(bare);
+  nlohmann::json& transport = doc["network"]["transport"];
+  if (!transport.is_object()) return;
+  if (run.network.transport.send_buffer_bytes == derived.send_buffer_bytes) {
+    transport.erase("send_buffer");
+  }
+  if (run.network.transport.receive_buffer_bytes == derived.receive_buffer_bytes) {
+    transport.erase("receive_buffer");
+  }
+}
+
 // What a finished run left of one algorithm: its summary and the rows that replay it.
 struct Trace {
   nlohmann::json original;  // summary.json
@@ -275,6 +295,7 @@ ScenarioResult replay_run(const ReplayRequest& request) {
     throw UsageError("replay --out must differ from the run it replays");
   }
   nlohmann::json doc = source.at("scenario");
+  drop_derived_buffers(doc, "the run's scenario in " + (run_dir / "manifest.json").string());
   apply_overrides(doc, request.overrides);
   const Scenario scenario = parse_scenario(doc, "replay of " + run_dir.string());
   if (std::vector<ScenarioIssue> issues = check_network(scenario.network); !issues.empty()) {

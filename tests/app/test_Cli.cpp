@@ -410,6 +410,24 @@ TEST_F(CliTest, SeedsRunEveryAlgorithmOncePerSeed) {
 // Compute time: a straggler (a worker at a quarter of the speed) slows every synchronous
 // algorithm's iterations; simulated wall clock = compute + communication, and the other
 // workers' uploads start when their own computation ends, overlapping the straggler's.
+// The TCP buffers a run derived from its bandwidth-delay product are derived again for the
+// replayed network (2 x 10 Gbps x 2 x 50 ms = 250 MB), not kept from the run's.
+TEST_F(CliTest, ReplayDerivesTcpBuffersForItsOwnNetwork) {
+  const fs::path file = write_json("tiny.json", synthetic_scenario());
+  const fs::path run_dir = dir_ / "run";
+  ASSERT_EQ(run("run " + file.string() + " -q --only sgd --set train.iterations=3 --set "
+                "network.backend=ns3 --out " + run_dir.string()).exit_code, 0);
+  const nlohmann::json ran = nlohmann::json::parse(slurp(run_dir / "manifest.json"));
+  EXPECT_EQ(ran["scenario"]["network"]["transport"]["send_buffer"], 4194304);
+  CommandResult replay = run("replay " + run_dir.string() + " -q --out " +
+                             (dir_ / "replayed").string() +
+                             " --set network.bandwidth=10Gbps --set network.latency=50ms");
+  ASSERT_EQ(replay.exit_code, 0) << replay.err;
+  const nlohmann::json replayed = nlohmann::json::parse(slurp(dir_ / "replayed" / "manifest.json"));
+  EXPECT_EQ(replayed["scenario"]["network"]["transport"]["send_buffer"], 250000000);
+  EXPECT_EQ(replayed["scenario"]["network"]["transport"]["receive_buffer"], 250000000);
+}
+
 TEST_F(CliTest, AStragglerSlowsEveryAlgorithmsIterations) {
   nlohmann::json j = synthetic_scenario();
   j["train"]["iterations"] = 20;
