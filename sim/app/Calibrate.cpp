@@ -4,10 +4,10 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <sstream>
 
 #include <fmt/format.h>
 
+#include "sim/metrics/ResultSchema.h"
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/Units.h"
 
@@ -16,17 +16,6 @@ namespace {
 
 // IPv4 (20) and TCP with timestamps (32) per segment, as ns-3 sends them.
 constexpr int64_t kIpTcpHeaderBytes = 52;
-
-// One CSV line's cells (a Windows line end dropped).
-std::vector<std::string> split_csv_line(std::string line) {
-  if (!line.empty() && line.back() == '\r') line.pop_back();
-  std::vector<std::string> cells;
-  std::stringstream in(line);
-  std::string cell;
-  while (std::getline(in, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
 
 size_t column_of(const std::vector<std::string>& header, const std::string& name,
                  const std::string& path) {
@@ -141,14 +130,14 @@ std::vector<Measurement> read_measurements(const std::string& path) {
   if (!in) throw DataError(path + ": cannot read the measurements file");
   std::string line;
   if (!std::getline(in, line)) throw DataError(path + ": empty file (expected a CSV header)");
-  const std::vector<std::string> header = split_csv_line(line);
+  const std::vector<std::string> header = results::csv_cells(line);
   const size_t kind = column_of(header, "kind", path);
   const size_t bytes = column_of(header, "bytes", path);
   const size_t seconds = column_of(header, "seconds", path);
   std::vector<Measurement> out;
   for (int number = 2; std::getline(in, line); ++number) {
     if (line.empty()) continue;
-    out.push_back(parse_row(split_csv_line(line), kind, bytes, seconds,
+    out.push_back(parse_row(results::csv_cells(line), kind, bytes, seconds,
                             fmt::format("{}:{}", path, number)));
   }
   if (out.empty()) throw DataError(path + ": no measurements");

@@ -1,5 +1,7 @@
 #include "sim/metrics/ResultSchema.h"
 
+#include <sstream>
+
 #include "algorithms/Catalog.h"
 
 namespace sasgsim::results {
@@ -53,6 +55,16 @@ json schema_json() {
             {"figures", fields_json(kSweepFigures)},
             {"after_figures", {field_json(kSweepTrained)}}}},
           {"algorithms", algorithms_json()}};
+}
+
+std::vector<std::string> csv_cells(std::string line) {
+  if (!line.empty() && line.back() == '\r') line.pop_back();
+  std::vector<std::string> cells;
+  std::istringstream in(line);
+  std::string cell;
+  while (std::getline(in, cell, ',')) cells.push_back(cell);
+  if (!line.empty() && line.back() == ',') cells.emplace_back();
+  return cells;
 }
 
 }  // namespace sasgsim::results

@@ -6,6 +6,7 @@
 
 #include <array>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -133,6 +134,10 @@ inline constexpr std::array<const Field*, 16> kSweepFigures{
 inline constexpr Field kSweepPoint{"point", "", "the point's directory name"};
 inline constexpr Field kSweepAlgorithm{"algorithm", "", "the algorithm's label"};
 inline constexpr Field kSweepTrained{"trained", "", "1 when this point trained, 0 when replayed"};
+
+// The cells of one line of a result CSV (no quoting: result cells hold no commas); a Windows
+// line end is dropped.
+std::vector<std::string> csv_cells(std::string line);
 
 // "a,b,c\n" for a list of columns.
 template <size_t N>

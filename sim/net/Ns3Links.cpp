@@ -7,6 +7,7 @@
 #include <ns3/packet.h>
 #include <ns3/pointer.h>
 #include <ns3/random-variable-stream.h>
+#include <ns3/simulator.h>
 
 namespace sasgsim {
 
@@ -61,6 +62,13 @@ int64_t drain(ns3::Socket& socket) {
   int64_t bytes = 0;
   while (ns3::Ptr<ns3::Packet> p = socket.Recv()) bytes += p->GetSize();
   return bytes;
+}
+
+void idle_until(double t_s) {
+  const double now_s = ns3::Simulator::Now().GetSeconds();
+  if (t_s <= now_s) return;
+  ns3::Simulator::Stop(ns3::Seconds(t_s - now_s));
+  ns3::Simulator::Run();
 }
 
 }  // namespace sasgsim

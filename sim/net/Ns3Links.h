@@ -1,5 +1,5 @@
 // Building blocks of the simulated topology: addresses, interfaces, error models, and the
-// byte-stream helpers of its sockets.
+// byte-stream helpers of its sockets and its clock.
 #pragma once
 
 #include <cstdint>
@@ -31,6 +31,9 @@ ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss);
 // Offers as much of the remaining message as the socket's send buffer takes (`unsent` counts
 // down); the socket's send callback calls it again when space frees up.
 void push(ns3::Socket& socket, int64_t& unsent);
+
+// Lets simulated time run on (timers fire, late ACKs arrive) up to `t_s` seconds.
+void idle_until(double t_s);
 
 // Reads everything the socket has received; returns the bytes.
 int64_t drain(ns3::Socket& socket);

@@ -90,7 +90,8 @@ struct Ns3Session::Impl {
   bool downlink_now = false;
   ServerCpu cpu;
   double start_s = 0.0;
-  double slowest_end_s = 0.0;  // the slowest worker's computation done
+  double receive_from_s = 0.0;  // the server starts receiving (its own computation done)
+  double slowest_end_s = 0.0;   // the slowest worker's computation done
   double end_s = 0.0;
   bool finished = false;
   bool stalled = false;
@@ -310,6 +311,8 @@ struct Ns3Session::Impl {
     server_sockets[m] = socket;
     socket->SetRecvCallback(ns3::MakeCallback(&Impl::on_server_received, this, m));
     socket->SetSendCallback(ns3::MakeCallback(&Impl::on_server_send_ready, this, m));
+    socket->SetCloseCallbacks(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>(),
+                              ns3::MakeCallback(&Impl::on_abandoned, this, m));
     ++accepted;
     stop_when_connected();
   }
@@ -492,8 +495,9 @@ struct Ns3Session::Impl {
     times = TransferResult{};
     times.resize(uploads.size());
     start_s = now();
+    receive_from_s = start_s + server_start_s(net, compute);
     slowest_end_s = start_s + compute.slowest_s;
-    cpu = ServerCpu(start_s + server_start_s(net, compute));
+    cpu = ServerCpu(receive_from_s);
     finished = false;
     stalled = false;
     downlink_now = send_model_now;
@@ -502,15 +506,15 @@ struct Ns3Session::Impl {
   }
 
   // The iteration's first events: local aggregation, the senders' costs, the first receives.
-  void start_iteration(const std::vector<Upload>& uploads, const ComputeSpan& compute) {
+  void start_iteration(const std::vector<Upload>& uploads) {
     order.clear();  // receives are posted to remote workers only
     std::fill(position.begin(), position.end(), -1);
     for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
     for (size_t i = 0; i < uploads.size(); ++i) {
       const int m = uploads[i].worker;
       if (!net.is_remote(m)) {
-        cpu = ServerCpu(start_s + aggregate_local(uploads[i], net.costs,
-                                                  server_start_s(net, compute), i, times));
+        cpu = ServerCpu(start_s + aggregate_local(uploads[i], net.costs, receive_from_s - start_s,
+                                                  i, times));
         --uploads_pending;
         continue;
       }
@@ -525,17 +529,10 @@ struct Ns3Session::Impl {
       after(cpu.free_s() - now(), [this] { post_receive(order[0]); });
     } else {
       next_upload = order.size();
-      after(server_start_s(net, compute), [this] {
+      after(receive_from_s - now(), [this] {
         for (int m : order) post_receive(m);
       });
     }
-  }
-
-  // Lets simulated time run on (timers fire, late ACKs arrive) up to `t_s`.
-  void idle_until(double t_s) {
-    if (t_s <= now()) return;
-    ns3::Simulator::Stop(ns3::Seconds(t_s - now()));
-    ns3::Simulator::Run();
   }
 
   SessionOutcome run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
@@ -552,7 +549,7 @@ struct Ns3Session::Impl {
       out.result = times;
       out.result.end_s = end_s - start_s;
     }
-    idle_until(iteration_start_s + compute.slowest_s);
+    idle_until(iteration_start_s + compute.slowest_s);  // the network idles meanwhile
     out.links.resize(traffic.size());
     for (size_t l = 0; l < traffic.size(); ++l) out.links[l] = traffic[l] - before[l];
     out.result.wire_bytes = wire_bytes(out.links, workers, with_switch);
@@ -564,7 +561,7 @@ struct Ns3Session::Impl {
   void communicate(const std::vector<Upload>& uploads, const ComputeSpan& compute,
                    bool send_model) {
     begin_iteration(uploads, compute, send_model);
-    start_iteration(uploads, compute);
+    start_iteration(uploads);
     run_until_done();
     if (abandoned >= 0) {
       throw std::runtime_error(fmt::format(

@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 
 #include "sim/metrics/AtomicFile.h"
+#include "sim/metrics/ResultSchema.h"
 #include "sim/net/Network.h"
 #include "sim/runtime/Progress.h"
 #include "sim/runtime/RunRecorder.h"
@@ -42,15 +43,6 @@ nlohmann::json read_json(const fs::path& path) {
   }
 }
 
-std::vector<std::string> split(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string cell;
-  std::istringstream in(line);
-  while (std::getline(in, cell, ',')) cells.push_back(cell);
-  if (!line.empty() && line.back() == ',') cells.emplace_back();
-  return cells;
-}
-
 // A CSV file with a header: rows of cells, looked up by column name.
 struct Csv {
   fs::path path;
@@ -61,11 +53,11 @@ struct Csv {
     std::istringstream in(read_text(p));
     std::string line;
     if (!std::getline(in, line)) throw DataError(fmt::format("{} is empty", p.string()));
-    const std::vector<std::string> header = split(line);
+    const std::vector<std::string> header = results::csv_cells(line);
     for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
     while (std::getline(in, line)) {
       if (line.empty()) continue;
-      rows.push_back(split(line));
+      rows.push_back(results::csv_cells(line));
       if (rows.back().size() != header.size()) {
         throw DataError(fmt::format("{}: line {} has {} cells, the header {}", p.string(),
                                     rows.size() + 1, rows.back().size(), header.size()));

@@ -192,6 +192,43 @@ TEST(Loss, LinuxMinRtoRecoversFasterThanNs3s) {
             mean_time_s(ns3_like, 8, everyone(8, 100'000), 10));
 }
 
+// A host's own card does not drop what its TCP sends (Linux's TCP Small Queues): a window far
+// larger than a 2-packet queue still goes out without a loss, at line rate.
+TEST(Queues, OnlyTheSwitchsPortsDrop) {
+  NetworkOptions o = ns3_exact(ScheduleKind::kSequential, 1e8, 1e-3);
+  o.queue_packets = 2;  // direct topology: every queue is a host's
+  Ns3Network net(o, net_setup(2));
+  for (int t = 0; t < 4; ++t) {
+    const TransferResult r = net.transfer(t, everyone(2, 2'000'000));
+    EXPECT_LT(r.wire_bytes, 1.06 * 4'000'000) << t;  // headers and ACKs, no retransmissions
+    EXPECT_LT(r.comm_time_s, 1.06 * 2 * lone_bound_s(2'000'000, 1e8, 1e-3)) << t;
+  }
+  EXPECT_EQ(net.summary()["drops"].get<int64_t>(), 0);
+}
+
+// Heavy incast: 64 workers through a 10 Mbps card. Linux's 15 retransmissions of a segment
+// see it through; with one allowed, TCP abandons a connection and the error says so.
+TEST(Queues, AnIncastThatOutlastsTcpsRetriesIsAnError) {
+  NetworkOptions o = ns3_exact(ScheduleKind::kConcurrent, 1e7, 5e-6);
+  o.topology = TopologyKind::kSwitch;
+  o.framing_bytes = 14;
+  o.costs.rendezvous_bytes = 48;  // as bench/validation's harness
+  {
+    Ns3Network linux_like(o, net_setup(64));
+    for (int t = 0; t < 8; ++t) {
+      EXPECT_GT(linux_like.transfer(t, everyone(64, 100'000)).comm_time_s, 5.0);
+    }
+  }
+  o.ns3_attributes["ns3::TcpSocket::DataRetries"] = "1";
+  Ns3Network impatient(o, net_setup(64));
+  try {
+    for (int t = 0; t < 3; ++t) impatient.transfer(t, everyone(64, 100'000));
+    ADD_FAILURE() << "no connection was abandoned";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("abandoned"), std::string::npos) << e.what();
+  }
+}
+
 // Memo composes the hosts' costs around each simulated leg: it agrees with exact.
 TEST(Memo, AgreesWithExactWithCostsAndTheCoLocatedServer) {
   NetworkOptions exact = ns3_exact(ScheduleKind::kSequential, 1e9, 1e-4);
