@@ -12,6 +12,7 @@
 #include <torch/types.h>
 
 #include "algorithms/AlgorithmSetup.h"
+#include "algorithms/Wire.h"
 #include "models/FlatParameters.h"
 #include "sim/scenario/AlgorithmType.h"
 
@@ -31,7 +32,7 @@ struct WorkerOutcome {
   bool forced = false;          // uploaded because tau > D although the rule said skip
   int64_t values = 0;           // transmitted values (32-bit each; paper_bits = 32 * values)
   int64_t payload_bytes = 0;    // encoded message size, header included
-  int64_t compressions = 0;     // compressions run (top-k selections), charged as compute
+  double compression_cost = 0.0;  // compression work, in top-k selections (charged as compute)
   double lhs = 0.0;             // ||g_new - g_old||^2 when the rule was evaluated, else 0
   double threshold = 0.0;       // thr when the rule was evaluated, else 0
 };
@@ -48,6 +49,7 @@ struct AlgorithmSetup {
   int workers = 0;                  // M
   std::vector<TensorSlice> slices;  // the model's parameter tensors in the flat vector
   torch::Device device = torch::kCPU;
+  uint64_t seed = 0;                // the run's seed (stochastic compressors)
 };
 
 class Algorithm {
@@ -56,6 +58,10 @@ class Algorithm {
 
   // Called once per iteration, before any worker_step.
   virtual void begin_iteration(const IterationContext& ctx) = 0;
+
+  // Where worker m's gradient g_new is taken: nullptr, the default, for theta^t; the periodic
+  // rule's local model otherwise. Valid until worker_step.
+  virtual const torch::Tensor* gradient_point(int worker) const;
 
   // Where worker m also needs its gradient in this iteration, on the same minibatch: g_old =
   // g_m(*point; B) (theta_hat_m, flat [n], for the lazy rule after warm-up). nullptr, the
@@ -87,17 +93,6 @@ class Algorithm {
  protected:
   std::vector<WorkerOutcome> staged_;  // outcomes of this iteration's stage_worker calls
 };
-
-// Bytes of the small header every encoded upload carries (iteration, worker, count, flags).
-constexpr int64_t kUploadHeaderBytes = 16;
-// Bytes per value and per index in an encoded upload (float32 values, int32 indices).
-constexpr int64_t kValueBytes = 4;
-constexpr int64_t kIndexBytes = 4;
-
-// Size of a dense message of `numel` values (a dense upload, or the model the server sends).
-constexpr int64_t dense_payload_bytes(int64_t numel) {
-  return kUploadHeaderBytes + kValueBytes * numel;
-}
 
 // Builds the algorithm a scenario entry names (its type in Catalog.h). Options are already
 // validated by the scenario parser; invariants are still checked.

@@ -24,6 +24,8 @@ std::unique_ptr<Algorithm> make_one_of(const AlgorithmConfig& config, const Algo
 
 }  // namespace
 
+const torch::Tensor* Algorithm::gradient_point(int /*worker*/) const { return nullptr; }
+
 const torch::Tensor* Algorithm::auxiliary_point(int /*worker*/) const { return nullptr; }
 
 void Algorithm::stage_worker(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old) {

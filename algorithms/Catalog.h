@@ -9,6 +9,7 @@
 #include <tuple>
 #include <vector>
 
+#include "algorithms/ComposedOptions.h"
 #include "algorithms/LasgOptions.h"
 #include "algorithms/SasgOptions.h"
 #include "algorithms/SgdOptions.h"
@@ -17,7 +18,8 @@
 
 namespace sasgsim {
 
-using AlgorithmOptionTypes = std::tuple<SgdOptions, SparseOptions, LasgOptions, SasgOptions>;
+using AlgorithmOptionTypes =
+    std::tuple<SgdOptions, SparseOptions, LasgOptions, SasgOptions, ComposedOptions>;
 
 // One AlgorithmType per entry of AlgorithmOptionTypes, in that order.
 const std::vector<const AlgorithmType*>& algorithm_catalog();

@@ -35,7 +35,7 @@ FlatParameters::FlatParameters(torch::nn::Module& module) {
       fail("parameter " + item.key() + " is on " + p.device().str() + ", expected " +
            device.str() + " like " + named[0].key());
     }
-    slices_.push_back(TensorSlice{item.key(), total, p.numel()});
+    slices_.push_back(TensorSlice{item.key(), total, p.numel(), p.sizes().vec()});
     total += p.numel();
   }
 

@@ -16,6 +16,7 @@ struct TensorSlice {
   std::string name;   // the module's parameter name, e.g. "fc1.weight"
   int64_t offset;     // first entry in the flat vector
   int64_t numel;      // number of entries
+  std::vector<int64_t> shape = {};  // the parameter's sizes (empty: a vector of numel entries)
 };
 
 class FlatParameters {

@@ -1,5 +1,6 @@
 #include "sim/app/Cli.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -77,10 +78,12 @@ std::string join_args(int argc, char** argv) {
 }
 
 void print_results(const ScenarioResult& result) {
-  std::printf("%-10s %10s %9s %9s %14s %14s %12s %9s\n", "algorithm", "iterations", "rounds",
+  int width = 10;  // the label column: as wide as the longest label
+  for (const RunSummary& r : result.runs) width = std::max(width, static_cast<int>(r.algorithm.size()));
+  std::printf("%-*s %10s %9s %9s %14s %14s %12s %9s\n", width, "algorithm", "iterations", "rounds",
               "skipped", "paper_bits", "payload_bytes", "comm_time_s", "test_acc");
   for (const RunSummary& r : result.runs) {
-    std::printf("%-10s %10lld %9lld %9lld %14.4g %14.4g %12.4g %8.2f%%\n", r.algorithm.c_str(),
+    std::printf("%-*s %10lld %9lld %9lld %14.4g %14.4g %12.4g %8.2f%%\n", width, r.algorithm.c_str(),
                 static_cast<long long>(r.total.iteration), static_cast<long long>(r.total.rounds),
                 static_cast<long long>(r.total.skipped), static_cast<double>(r.total.paper_bits),
                 static_cast<double>(r.total.payload_bytes), r.total.comm_time_s,

@@ -82,11 +82,13 @@ void print_statistics(const fs::path& dir, const std::vector<SeedRun>& runs) {
       }
     }
   }
-  std::printf("%-10s", "algorithm");
+  int width = 10;  // the label column: as wide as the longest label
+  for (const std::string& label : labels) width = std::max(width, static_cast<int>(label.size()));
+  std::printf("%-*s", width, "algorithm");
   for (const char* key : keys) std::printf(" %-28s", key);
   std::printf("\n");
   for (const std::string& label : labels) {
-    std::printf("%-10s", label.c_str());
+    std::printf("%-*s", width, label.c_str());
     for (const char* key : keys) std::printf(" %-28s", mean_and_std(figures[label][key]).c_str());
     std::printf("\n");
   }

@@ -19,7 +19,7 @@ struct Field {
 };
 
 // <algorithm>/metrics.csv: one row per evaluation; counters are cumulative from iteration 0.
-inline constexpr std::array<Field, 18> kMetrics{{
+inline constexpr std::array<Field, 19> kMetrics{{
     {"iteration", "iterations", "iterations completed"},
     {"epoch", "epochs", "iteration / iterations per epoch"},
     {"lr", "", "learning rate of the last iteration"},
@@ -27,6 +27,7 @@ inline constexpr std::array<Field, 18> kMetrics{{
     {"skipped", "uploads", "skipped uploads so far"},
     {"paper_bits", "bits", "32 bits per transmitted value, indices not counted (Table II)"},
     {"payload_bytes", "bytes", "encoded message bytes (values, indices, header)"},
+    {"encoded_bits", "bits", "8 x payload_bytes: every algorithm's real payload, in bits"},
     {"wire_bytes", "bytes", "bytes on the simulated network (headers, ACKs, retransmissions)"},
     {"comm_time_s", "s", "simulated communication time"},
     {"iteration_comm_time_s", "s", "communication time of the last iteration alone"},
@@ -77,6 +78,7 @@ inline constexpr Field kRounds{"rounds", "uploads", "uploads (warm-up uploads co
 inline constexpr Field kSkipped{"skipped", "uploads", "worker-iterations without upload"};
 inline constexpr Field kPaperBits{"paper_bits", "bits", "32 bits per transmitted value"};
 inline constexpr Field kPayloadBytes{"payload_bytes", "bytes", "encoded message bytes"};
+inline constexpr Field kEncodedBits{"encoded_bits", "bits", "8 x payload_bytes (real payload)"};
 inline constexpr Field kWireBytes{"wire_bytes", "bytes", "bytes on the simulated network"};
 inline constexpr Field kCommTime{"comm_time_s", "s", "simulated communication time"};
 inline constexpr Field kComputeTime{"compute_time_s", "s", "simulated compute time"};
@@ -104,31 +106,34 @@ inline constexpr Field kIterationsToTarget{"iterations_to_target", "iterations",
 inline constexpr Field kRoundsToTarget{"rounds_to_target", "uploads", ""};
 inline constexpr Field kPaperBitsToTarget{"paper_bits_to_target", "bits", ""};
 inline constexpr Field kPayloadBytesToTarget{"payload_bytes_to_target", "bytes", ""};
+inline constexpr Field kEncodedBitsToTarget{"encoded_bits_to_target", "bits", ""};
 inline constexpr Field kWireBytesToTarget{"wire_bytes_to_target", "bytes", ""};
 inline constexpr Field kCommTimeToTarget{"comm_time_to_target_s", "s", ""};
 inline constexpr Field kComputeTimeToTarget{"compute_time_to_target_s", "s", ""};
 inline constexpr Field kWallTimeToTarget{"wall_time_to_target_s", "s", ""};
 
-inline constexpr std::array<const Field*, 23> kAlways{
+inline constexpr std::array<const Field*, 24> kAlways{
     &kAlgorithm,       &kKind,          &kTraits,           &kIterations,
     &kRounds,          &kSkipped,       &kPaperBits,        &kPayloadBytes,
-    &kWireBytes,       &kCommTime,      &kComputeTime,      &kWallTime,
+    &kEncodedBits,     &kWireBytes,       &kCommTime,      &kComputeTime,      &kWallTime,
     &kFinalAcc,        &kFinalTop5,     &kFinalLoss,        &kServerMemory,
     &kMaxServerMemory, &kServerValueMemory, &kMaxServerValueMemory, &kGradients,
     &kAuxGradients,    &kTarget,        &kNetwork};
-inline constexpr std::array<const Field*, 8> kWithTarget{
+inline constexpr std::array<const Field*, 9> kWithTarget{
     &kIterationsToTarget, &kRoundsToTarget,    &kPaperBitsToTarget,   &kPayloadBytesToTarget,
-    &kWireBytesToTarget,  &kCommTimeToTarget,  &kComputeTimeToTarget, &kWallTimeToTarget};
+    &kEncodedBitsToTarget, &kWireBytesToTarget,  &kCommTimeToTarget,  &kComputeTimeToTarget, &kWallTimeToTarget};
 }  // namespace summary
 
 // DIR/sweep.csv: "point", "algorithm", the swept keys, these summary figures, then "trained".
-inline constexpr std::array<const Field*, 16> kSweepFigures{
+inline constexpr std::array<const Field*, 18> kSweepFigures{
     &summary::kIterations,          &summary::kRounds,
     &summary::kSkipped,             &summary::kPaperBits,
-    &summary::kPayloadBytes,        &summary::kWireBytes,
+    &summary::kPayloadBytes,        &summary::kEncodedBits,
+    &summary::kWireBytes,
     &summary::kCommTime,            &summary::kIterationsToTarget,
     &summary::kRoundsToTarget,      &summary::kPaperBitsToTarget,
-    &summary::kPayloadBytesToTarget, &summary::kWireBytesToTarget,
+    &summary::kPayloadBytesToTarget, &summary::kEncodedBitsToTarget,
+    &summary::kWireBytesToTarget,
     &summary::kCommTimeToTarget,    &summary::kFinalAcc,
     &summary::kFinalTop5,           &summary::kFinalLoss};
 inline constexpr Field kSweepPoint{"point", "", "the point's directory name"};

@@ -65,7 +65,7 @@ std::vector<double> ComputeClock::worker_seconds(const std::vector<WorkerOutcome
   std::vector<double> seconds(worker_s_.size());
   for (size_t m = 0; m < worker_s_.size(); ++m) {
     // measured: the compressions are inside the timed span already.
-    const double compress_s = measured_ ? 0.0 : topk_s_ * static_cast<double>(outcomes[m].compressions);
+    const double compress_s = measured_ ? 0.0 : topk_s_ * outcomes[m].compression_cost;
     seconds[m] = (worker_s_[m] + decisions_s_ + compress_s) / options_.speed_of(static_cast<int>(m));
   }
   return seconds;

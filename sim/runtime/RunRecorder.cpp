@@ -24,6 +24,7 @@ nlohmann::json RunSummary::to_json() const {
       {k::kSkipped.name, total.skipped},
       {k::kPaperBits.name, total.paper_bits},
       {k::kPayloadBytes.name, total.payload_bytes},
+      {k::kEncodedBits.name, 8 * total.payload_bytes},
       {k::kWireBytes.name, total.wire_bytes},
       {k::kCommTime.name, total.comm_time_s},
       {k::kComputeTime.name, total.compute_time_s},
@@ -48,6 +49,7 @@ nlohmann::json RunSummary::to_json() const {
   j[k::kRoundsToTarget.name] = at([](const Counters& c) { return c.rounds; });
   j[k::kPaperBitsToTarget.name] = at([](const Counters& c) { return c.paper_bits; });
   j[k::kPayloadBytesToTarget.name] = at([](const Counters& c) { return c.payload_bytes; });
+  j[k::kEncodedBitsToTarget.name] = at([](const Counters& c) { return 8 * c.payload_bytes; });
   j[k::kWireBytesToTarget.name] = at([](const Counters& c) { return c.wire_bytes; });
   j[k::kCommTimeToTarget.name] = at([](const Counters& c) { return c.comm_time_s; });
   j[k::kComputeTimeToTarget.name] = at([](const Counters& c) { return c.compute_time_s; });
@@ -139,9 +141,9 @@ void RunRecorder::record_evaluation(const EvaluationRecord& row, bool reached_ta
     throw std::logic_error("RunRecorder: an evaluation must follow its iteration");
   }
   metrics_text_ += fmt::format(
-      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.iteration, row.epoch,
+      "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", row.iteration, row.epoch,
       row.lr, counters_.rounds, counters_.skipped, counters_.paper_bits, counters_.payload_bytes,
-      counters_.wire_bytes, format_number(counters_.comm_time_s),
+      8 * counters_.payload_bytes, counters_.wire_bytes, format_number(counters_.comm_time_s),
       format_number(last_iteration_comm_s_), format_number(counters_.compute_time_s),
       format_number(counters_.compute_time_s + counters_.comm_time_s), row.server_memory_bytes, row.train_loss,
       row.test_loss, row.test_acc, row.test_top5_acc, uploads_in_window_);

@@ -94,7 +94,8 @@ void Trainer::set_up() {
   }
   flat_ = std::make_unique<FlatParameters>(*model_);
   flat_hat_ = std::make_unique<FlatParameters>(*scratch_);
-  algorithm_ = make_algorithm(config_, {scenario_.workers, flat_->slices(), settings_.device});
+  algorithm_ = make_algorithm(
+      config_, {scenario_.workers, flat_->slices(), settings_.device, scenario_.seed});
   clock_ = std::make_unique<ComputeClock>(scenario_, data_, flat_->values().numel(),
                                           settings_.device);
   recorder_ = std::make_unique<RunRecorder>(settings_.out_dir, network_, scenario_.workers);
@@ -105,7 +106,7 @@ void Trainer::set_up() {
   summary_ = RunSummary{};
   summary_.algorithm = config_.label;
   summary_.kind = config_.name();
-  summary_.traits = traits_json(config_.type->traits());
+  summary_.traits = traits_json(config_.type->traits_of(config_));
   summary_.target_accuracy = scenario_.train.target_accuracy;
 }
 
@@ -135,8 +136,9 @@ IterationContext Trainer::context_at(int64_t t) const {
   return ctx;
 }
 
-// Worker m: its minibatch, g_m(theta^t), and g_m(point) where the algorithm asks for it (the
-// lazy rule's theta_hat_m), then the worker rule.
+// Worker m: its minibatch, its gradient g_new (at theta^t, or where the algorithm takes it: the
+// periodic rule's local model), and g_m(point) where the algorithm asks for it (the lazy rule's
+// theta_hat_m), then the worker rule.
 void Trainer::compute_worker(int m) {
   Batch batch = data_.next_batch(m);
   if (batch.images.device() != settings_.device) {
@@ -144,21 +146,29 @@ void Trainer::compute_worker(int m) {
     batch.labels = batch.labels.to(settings_.device);
   }
   clock_->begin_worker(m);
-  loss_sum_ += compute_gradient(*model_, *flat_, batch);
+  const torch::Tensor* local = algorithm_->gradient_point(m);
+  loss_sum_ += local ? gradient_at(*local, batch) : compute_gradient(*model_, *flat_, batch);
+  const torch::Tensor g_new = local ? flat_hat_->grads() : flat_->grads();
   ++losses_in_window_;
   ++summary_.gradients;
   clock_->gradient(m);
   torch::Tensor g_old;
   if (const torch::Tensor* point = algorithm_->auxiliary_point(m)) {
+    if (local) throw std::logic_error("an algorithm asked for a local and an auxiliary gradient");
     ++summary_.aux_gradients;
     ++summary_.gradients;
-    flat_hat_->view_values_of(*point);  // no copy: the scratch model reads the point in place
-    compute_gradient(*scratch_, *flat_hat_, batch);
+    gradient_at(*point, batch);
     g_old = flat_hat_->grads();
     clock_->gradient(m);
   }
-  algorithm_->stage_worker(m, flat_->grads(), g_old);
+  algorithm_->stage_worker(m, g_new, g_old);
   clock_->end_worker(m);
+}
+
+// The gradient at `point` (flat [n]) on the scratch model, into flat_hat_->grads(); the loss.
+torch::Tensor Trainer::gradient_at(const torch::Tensor& point, const Batch& batch) {
+  flat_hat_->view_values_of(point);  // no copy: the scratch model reads the point in place
+  return compute_gradient(*scratch_, *flat_hat_, batch);
 }
 
 // Each upload starts when its worker's computation is done; the server starts receiving when

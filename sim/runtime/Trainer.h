@@ -23,6 +23,7 @@ class FlatParameters;
 class Model;
 class Network;
 class TrainingData;
+struct Batch;
 struct IterationContext;
 
 struct TrainerSettings {
@@ -47,6 +48,7 @@ class Trainer {
   void select_test_set();
   IterationContext context_at(int64_t t) const;
   void compute_worker(int worker);
+  torch::Tensor gradient_at(const torch::Tensor& point, const Batch& batch);
   void record_uploads(int64_t t);
   void server_step();
   bool evaluation_due(int64_t t) const;

@@ -7,6 +7,7 @@
 #include <any>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <typeinfo>
 #include <vector>
 
@@ -24,7 +25,7 @@ struct AlgorithmTraits {
   bool compresses = false;      // compresses its uploads (top-k selection)
   bool error_feedback = false;  // keeps what compression dropped and adds it to the next upload
   bool stores_vectors = false;  // the server keeps each worker's last vector (stale reuse)
-  const char* cost = "";        // per worker and iteration, in words (gradients, compression)
+  std::string cost;             // per worker and iteration, in words (gradients, compression)
 };
 
 // One entry of a scenario's "algorithms": what to run and under which label.
@@ -51,7 +52,9 @@ class AlgorithmType {
   virtual ~AlgorithmType() = default;
   virtual const char* name() const = 0;     // as scenario files write it: "sasg"
   virtual const char* summary() const = 0;  // one line, for the docs
-  virtual const AlgorithmTraits& traits() const = 0;
+  virtual const AlgorithmTraits& traits() const = 0;  // of the type (its defaults)
+  // Of one configured entry (a composed algorithm's depend on its rule and compressor).
+  virtual AlgorithmTraits traits_of(const AlgorithmConfig& config) const = 0;
   // The keys of its entries in "algorithms" ("name", "label" and its options).
   virtual const SectionInfo& keys() const = 0;
   // Reads an entry (a JSON object with "name" equal to name()) into `out`; false after
@@ -64,6 +67,17 @@ class AlgorithmType {
 
 inline std::string AlgorithmConfig::name() const { return type ? type->name() : "?"; }
 
+// An entry's traits and default label: the type's, unless its options say otherwise (overloads
+// next to an options struct, found by argument-dependent lookup, e.g. ComposedOptions.h).
+template <typename Options>
+AlgorithmTraits entry_traits(const Options& /*options*/) {
+  return Options::kTraits;
+}
+template <typename Options>
+std::string default_label(const Options& /*options*/) {
+  return Options::kName;
+}
+
 // The AlgorithmType of an options struct that provides
 //   static constexpr const char* kName, kSummary;  static const AlgorithmTraits kTraits;
 //   static const Section<Options>& section();        // its option keys
@@ -71,12 +85,18 @@ template <typename Options>
 class AlgorithmTypeOf : public AlgorithmType {
  public:
   AlgorithmTypeOf() {
-    keys_.string("name", &Entry::name)
-        .required()
-        .meaning("The algorithm.")
+    KeyRef<Entry> name = keys_.string("name", &Entry::name);
+    name.meaning("The algorithm; an entry with \"rule\" may leave it out (it is then "
+                 "\"composed\").")
         .alias("type");
+    if constexpr (kNameRequired) {
+      name.required();
+    } else {
+      name.defaults(std::string("`\"") + Options::kName + "\"` when the entry has \"rule\"");
+    }
     keys_.string("label", &Entry::label, &label_problem)
-        .defaults("the name")
+        .defaults("the name; for a composed entry `<rule>-<compressor>`, `-ef` added with "
+                  "error feedback")
         .allowed("`[A-Za-z0-9_.-]+`, unique in the scenario")
         .meaning("Names the algorithm's results directory and its `--only` name; give labels to "
                  "run one algorithm twice with different settings.");
@@ -85,6 +105,9 @@ class AlgorithmTypeOf : public AlgorithmType {
   const char* name() const override { return Options::kName; }
   const char* summary() const override { return Options::kSummary; }
   const AlgorithmTraits& traits() const override { return Options::kTraits; }
+  AlgorithmTraits traits_of(const AlgorithmConfig& config) const override {
+    return entry_traits(config.options_as<Options>());
+  }
   const SectionInfo& keys() const override { return keys_; }
 
   bool parse(const nlohmann::json& entry, const std::string& path, ParseContext& ctx,
@@ -92,7 +115,7 @@ class AlgorithmTypeOf : public AlgorithmType {
     Entry e;
     const bool ok = keys_.parse(entry, path, {"algorithms[]", name()}, ctx, e);
     out.type = this;
-    out.label = e.label.empty() ? name() : e.label;
+    out.label = e.label.empty() ? default_label(e.options) : e.label;
     out.options = e.options;
     return ok;
   }
@@ -107,6 +130,14 @@ class AlgorithmTypeOf : public AlgorithmType {
     Options options;
   };
   static std::string label_problem(const std::string& label);
+  // "name" may be left out of the entries of a type whose options say kNameOptional (composed
+  // entries are recognised by their "rule").
+  template <typename O, typename = void>
+  struct NameOptional : std::false_type {};
+  template <typename O>
+  struct NameOptional<O, std::void_t<decltype(O::kNameOptional)>>
+      : std::bool_constant<O::kNameOptional> {};
+  static constexpr bool kNameRequired = !NameOptional<Options>::value;
   Section<Entry> keys_;
 };
 

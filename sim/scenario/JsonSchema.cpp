@@ -43,15 +43,21 @@ std::vector<json> condition_rules(const KeyInfo& key, const json& defaults) {
 json list_schema(const KeyInfo& key) {
   json names = json::array();
   json variants = json::array();
+  bool has_default = false;
   for (const ChildSection& child : key.children) {
     names.push_back(child.variant);
-    variants.push_back({{"if", {{"properties", {{"name", {{"const", child.variant}}}}}}},
-                        {"then", section_schema(*child.section)}});
+    json named = {{"properties", {{"name", {{"const", child.variant}}}}}, {"required", {"name"}}};
+    // A variant whose "name" is optional takes the elements without one (composed entries).
+    const KeyInfo* name = child.section->find("name");
+    const bool by_default = name != nullptr && !name->required;
+    has_default = has_default || by_default;
+    json when = by_default ? json{{"anyOf", {named, {{"not", {{"required", {"name"}}}}}}}} : named;
+    variants.push_back({{"if", when}, {"then", section_schema(*child.section)}});
   }
   json element = {{"type", "object"},
-                  {"required", {"name"}},
                   {"properties", {{"name", {{"enum", names}}}}},
                   {"allOf", variants}};
+  if (!has_default) element["required"] = {"name"};
   return {{"type", "array"},
           {"minItems", 1},
           {"items", {{"anyOf", {{{"type", "string"}, {"enum", names}}, element}}}}};

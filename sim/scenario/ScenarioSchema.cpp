@@ -102,7 +102,12 @@ std::optional<AlgorithmConfig> read_algorithm(const json& v, const std::string& 
                                     JsonReader::describe_value(v, true)});
     return std::nullopt;
   }
-  const json* name = v.is_string() ? &v : (v.contains("name") ? &v["name"] : nullptr);
+  // A composed entry ({"rule": ..., "compressor": ...}) may leave its name out.
+  static const json composed = ComposedOptions::kName;
+  const json* name = v.is_string() ? &v
+                     : v.contains("name") ? &v["name"]
+                     : v.contains("rule") ? &composed
+                                          : nullptr;
   const std::string name_path = v.is_string() ? path : path + ".name";
   if (name == nullptr) {
     ctx.issues.push_back({name_path, "missing required key: expected one of " + quoted_list(names)});
@@ -110,7 +115,8 @@ std::optional<AlgorithmConfig> read_algorithm(const json& v, const std::string& 
   }
   const std::optional<std::string> chosen = JsonReader::as_choice(*name, names, name_path, ctx.issues);
   if (!chosen) return std::nullopt;
-  const json entry = v.is_string() ? json{{"name", v}} : v;
+  json entry = v.is_string() ? json{{"name", v}} : v;
+  if (!entry.contains("name")) entry["name"] = composed;
   AlgorithmConfig config;
   if (!find_algorithm_type(*chosen)->parse(entry, path, ctx, config)) return std::nullopt;
   return config;

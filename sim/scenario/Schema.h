@@ -358,13 +358,15 @@ class Section : public SectionInfo {
         .child({".<worker>", &section, "", std::move(placement)});
   }
 
-  // Every key and check of `section`, applied to the part of T that `field` gives.
+  // Every key and check of `section`, applied to the part of T that `field` gives; with
+  // `applies`, its keys apply only when that condition holds (as KeyRef::when).
   template <typename U, typename F>
-  void include(const Section<U>& section, F field) {
+  void include(const Section<U>& section, F field, const Condition& applies = {}) {
     auto get = schema_detail::accessor<T>(field);
     for (const KeySpec<U>& k : section.keys_) {
       KeySpec<T> lifted;
       lifted.info = k.info;
+      if (applies.active()) lifted.info.applies.push_back(applies);
       lifted.read = [get, read = k.read](const nlohmann::json& v, const std::string& path,
                                          const SchemaPlace& place, ParseContext& ctx, T& out) {
         return read(v, path, place, ctx, get(out));

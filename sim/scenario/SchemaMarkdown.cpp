@@ -72,6 +72,16 @@ std::string section_table(const SectionInfo& section) {
 }
 
 // One row per key of any algorithm, with the algorithms that have it.
+bool is_composed(const AlgorithmType& type) {
+  return std::string(type.name()) == ComposedOptions::kName;
+}
+
+std::vector<std::string> algorithm_names() {
+  std::vector<std::string> names;
+  for (const AlgorithmType* type : algorithm_catalog()) names.emplace_back(type->name());
+  return names;
+}
+
 std::string algorithms_table() {
   struct Merged {
     const KeyInfo* key;
@@ -81,6 +91,7 @@ std::string algorithms_table() {
   std::vector<Merged> merged;
   std::vector<std::string> all;
   for (const AlgorithmType* type : algorithm_catalog()) {
+    if (is_composed(*type)) continue;  // its keys have a table of their own
     all.emplace_back(type->name());
     const json defaults = type->keys().default_values();
     for (const KeyInfo* key : type->keys().key_infos()) {
@@ -102,7 +113,7 @@ std::string algorithms_table() {
     std::string allowed = m.key->allowed;
     std::string meaning = m.key->meaning;
     if (m.key->name == "name") {
-      allowed = choices_markdown(all);
+      allowed = choices_markdown(algorithm_names());
       meaning.clear();
       for (const AlgorithmType* type : algorithm_catalog()) {
         meaning += (meaning.empty() ? "" : " ") + code(type->name()) + ": " + type->summary();
@@ -122,6 +133,7 @@ std::string algorithm_types_table() {
       "| Algorithm | What it does | Lazy | Compresses | Error feedback | Server keeps vectors | "
       "Computes per worker and iteration |\n|---|---|---|---|---|---|---|\n";
   for (const AlgorithmType* type : algorithm_catalog()) {
+    if (is_composed(*type)) continue;  // its traits depend on its rule and compressor
     const AlgorithmTraits& t = type->traits();
     out += "| " + code(type->name()) + " | " + type->summary() + " | " + yes_no(t.lazy) + " | " +
            yes_no(t.compresses) + " | " + yes_no(t.error_feedback) + " | " +
@@ -174,6 +186,7 @@ std::vector<std::string> generated_table_ids() {
   for (const SchemaTable& t : schema_tables()) ids.push_back(t.id);
   ids.emplace_back("datasets");
   ids.emplace_back("algorithms");
+  ids.emplace_back("composed");
   ids.emplace_back("algorithm-types");
   return ids;
 }
@@ -182,6 +195,7 @@ std::string markdown_table(const std::string& id) {
   if (id == "datasets") return datasets_table();
   if (id == "algorithms") return algorithms_table();
   if (id == "algorithm-types") return algorithm_types_table();
+  if (id == "composed") return section_table(find_algorithm_type(ComposedOptions::kName)->keys());
   for (const SchemaTable& t : schema_tables()) {
     if (t.id == id) return section_table(*t.section);
   }

@@ -11,6 +11,7 @@
 #include "algorithms/Sasg.h"
 #include "algorithms/Sgd.h"
 #include "algorithms/Sparse.h"
+#include "algorithms/rules/AlwaysSend.h"
 
 namespace sasgsim {
 namespace {
@@ -25,7 +26,9 @@ AlgorithmConfig config(const std::string& name) {
   std::vector<ScenarioIssue> issues;
   ParseContext ctx{issues, nullptr, std::nullopt};
   AlgorithmConfig c;
-  EXPECT_TRUE(type->parse({{"name", name}}, ".algorithms[0]", ctx, c)) << name;
+  nlohmann::json entry{{"name", name}};
+  if (name == "composed") entry["rule"] = "always";
+  EXPECT_TRUE(type->parse(entry, ".algorithms[0]", ctx, c)) << name;
   return c;
 }
 
@@ -34,15 +37,16 @@ TEST(AlgorithmFactory, BuildsTheNamedAlgorithm) {
   EXPECT_NE(dynamic_cast<Sparse*>(make_algorithm(config("sparse"), kSetup).get()), nullptr);
   EXPECT_NE(dynamic_cast<Lasg*>(make_algorithm(config("lasg"), kSetup).get()), nullptr);
   EXPECT_NE(dynamic_cast<Sasg*>(make_algorithm(config("sasg"), kSetup).get()), nullptr);
+  EXPECT_NE(dynamic_cast<AlwaysSend*>(make_algorithm(config("composed"), kSetup).get()), nullptr);
   AlgorithmConfig unknown = config("sgd");
   unknown.options = 42;  // options of no algorithm
   EXPECT_THROW(make_algorithm(unknown, kSetup), std::invalid_argument);
 }
 
-TEST(AlgorithmFactory, TheCatalogListsThePapersFourInOrder) {
+TEST(AlgorithmFactory, TheCatalogListsThePapersFourThenComposed) {
   std::vector<std::string> names;
   for (const AlgorithmType* type : algorithm_catalog()) names.emplace_back(type->name());
-  EXPECT_EQ(names, (std::vector<std::string>{"sgd", "sparse", "lasg", "sasg"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"sgd", "sparse", "lasg", "sasg", "composed"}));
   EXPECT_TRUE(find_algorithm_type("sasg")->traits().lazy);
   EXPECT_TRUE(find_algorithm_type("sasg")->traits().compresses);
   EXPECT_FALSE(find_algorithm_type("lasg")->traits().compresses);
@@ -53,6 +57,7 @@ TEST(AlgorithmFactory, TheCatalogListsThePapersFourInOrder) {
 TEST(AlgorithmFactory, EveryAlgorithmRunsTheSameLoop) {
   // One dense iteration with lr = 1 from theta = 0: the update is the (compressed) gradient
   // sum, -(2, 2, ...) for dense algorithms; Sparse and SASG keep 1% -> one entry per tensor.
+  // ("composed" alone is always + identity, SGD.)
   for (const AlgorithmType* type : algorithm_catalog()) {
     auto algo = make_algorithm(config(type->name()), kSetup);
     torch::Tensor theta = torch::zeros({6});
@@ -62,12 +67,12 @@ TEST(AlgorithmFactory, EveryAlgorithmRunsTheSameLoop) {
     algo->begin_iteration(ctx);
     const torch::Tensor g = torch::arange(1, 7, torch::kFloat32);
     int64_t values = 0;
-    int64_t compressions = 0;
+    double compressions = 0;
     for (int m = 0; m < 2; ++m) {
       EXPECT_EQ(algo->auxiliary_point(m), nullptr) << type->name();  // warm-up
       const WorkerOutcome out = algo->worker_step(m, g, torch::Tensor());
       values += out.values;
-      compressions += out.compressions;
+      compressions += out.compression_cost;
     }
     algo->server_step(theta);
     const bool sparse = type->traits().compresses;

@@ -719,12 +719,20 @@ TEST_F(CliTest, TheTargetIsReachedOnlyStrictlyAboveIt) {
   std::istringstream rows(slurp(free_run / "sgd" / "metrics.csv"));
   std::string line;
   std::getline(rows, line);
+  auto split = [](const std::string& text) {
+    std::vector<std::string> cells;
+    std::stringstream cs(text);
+    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
+    return cells;
+  };
+  const std::vector<std::string> header = split(line);
+  const auto test_acc = static_cast<size_t>(
+      std::find(header.begin(), header.end(), "test_acc") - header.begin());
+  ASSERT_LT(test_acc, header.size()) << line;
   std::vector<std::pair<int, double>> evaluations;
   while (std::getline(rows, line)) {
-    std::vector<std::string> cells;
-    std::stringstream cs(line);
-    for (std::string c; std::getline(cs, c, ',');) cells.push_back(c);
-    evaluations.emplace_back(std::stoi(cells.at(0)), std::stod(cells.at(15)));
+    const std::vector<std::string> cells = split(line);
+    evaluations.emplace_back(std::stoi(cells.at(0)), std::stod(cells.at(test_acc)));
   }
   ASSERT_GE(evaluations.size(), 3u);
   // The first evaluation's accuracy as the target: that evaluation does not reach it.

@@ -161,7 +161,7 @@ TEST(HintIndex, KeysOfOtherAlgorithmsSayWhichOnesHaveThem) {
   const AlgorithmType* sgd = find_algorithm_type("sgd");
   const auto hints = scenario_hints().hints_for(sgd->keys(), {"algorithms[]", "sgd"});
   EXPECT_EQ(hints.at("density"), "\"density\" applies only to sparse and sasg, not to sgd; remove it");
-  EXPECT_EQ(hints.at("D"), "\"D\" applies only to lasg and sasg, not to sgd; remove it");
+  EXPECT_EQ(hints.at("D"), "\"D\" applies only to lasg, sasg and composed, not to sgd; remove it");
   EXPECT_EQ(hints.at("h"), "\"h\" is \"density\" (the paper's h), which applies only to sparse and "
                            "sasg, not to sgd; remove it");
 }

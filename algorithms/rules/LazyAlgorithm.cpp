@@ -1,24 +1,31 @@
-#include "algorithms/LazyAlgorithm.h"
+#include "algorithms/rules/LazyAlgorithm.h"
 
 #include <torch/torch.h>
 
+#include "algorithms/Scale.h"
+
 namespace sasgsim {
 
-LazyAlgorithm::LazyAlgorithm(const char* name, const LazyRuleOptions& options, int workers,
-                             const std::vector<TensorSlice>& slices, torch::Device device)
-    : checker_(name, workers, checked_flat_numel(slices, name), device),
-      rule_(name, options, workers, checker_.numel(), checker_.device()) {
+LazyAlgorithm::LazyAlgorithm(const char* name, const LazyRuleOptions& options,
+                             const CompressorOptions& compressor, bool error_feedback,
+                             const AlgorithmSetup& setup)
+    : checker_(name, setup.workers, checked_flat_numel(setup.slices, name), setup.device),
+      rule_(name, options, setup.workers, checker_.numel(), checker_.device()),
+      upload_(compressor, error_feedback, setup, checker_.numel(), /*slots=*/setup.workers) {
+  const int workers = setup.workers;
   has_stored_.assign(static_cast<size_t>(workers), 0);
   pending_.assign(static_cast<size_t>(workers), 0);
   staged_.assign(static_cast<size_t>(workers), WorkerOutcome{});
   batched_ = checker_.device().is_cuda();
-  aggregate_ = torch::zeros({checker_.numel()},
-                            torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device()));
+  const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
+  aggregate_ = torch::zeros({checker_.numel()}, floats);
+  message_ = torch::empty({checker_.numel()}, floats);
 }
 
 void LazyAlgorithm::begin_iteration(const IterationContext& ctx) {
   checker_.begin(ctx);
   rule_.begin_iteration(ctx);
+  upload_.begin_iteration(ctx.iteration, ctx.lr);
   lr_ = ctx.lr;
 }
 
@@ -37,10 +44,32 @@ int64_t LazyAlgorithm::tau(int worker) const {
   return rule_.tau(worker);
 }
 
-int64_t LazyAlgorithm::workers_stored() const {
-  int64_t held = 0;
-  for (char h : has_stored_) held += h;
-  return held;
+const torch::Tensor& LazyAlgorithm::error(int worker) const {
+  checker_.check_worker(worker, "error");
+  return upload_.error(worker);
+}
+
+ServerMemory LazyAlgorithm::server_memory() const {
+  ServerMemory memory;
+  for (size_t m = 0; m < has_stored_.size(); ++m) {
+    if (!has_stored_[m]) continue;
+    const HeldBytes held = upload_.compressor().held(static_cast<int>(m));
+    memory.value_bytes += held.value_bytes;
+    memory.index_bytes += held.index_bytes;
+  }
+  return memory;
+}
+
+void LazyAlgorithm::store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& out) {
+  scale_into(message_, g_new, lr_);
+  upload_.send(worker, message_, worker, out);
+}
+
+void LazyAlgorithm::sum_stored(torch::Tensor& aggregate) const {
+  // Fixed summation order (worker 0, 1, ...) keeps the aggregate deterministic on any device.
+  const Compressor& c = upload_.compressor();
+  c.decode_into(0, aggregate);
+  for (size_t m = 1; m < has_stored_.size(); ++m) c.add_decoded(static_cast<int>(m), aggregate);
 }
 
 WorkerOutcome LazyAlgorithm::worker_step(int worker, const torch::Tensor& g_new,

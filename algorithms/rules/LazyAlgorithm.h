@@ -1,6 +1,8 @@
-// What LASG and SASG share: the call-order checks, the WK2 rule (LazyRule) that decides
-// whether a worker uploads, and the server's reuse of every worker's last stored vector.
-// Subclasses decide what an upload sends and how the stored vectors are summed.
+// The "lazy" rule: LASG's WK2 rule (LazyRule) decides whether a worker uploads; an upload is
+// C(lr * g_new) (with error feedback, C(lr * g_new + e_m); on a skip e_m is unchanged and the
+// fresh gradient dropped); the server keeps every worker's last decoded message and applies
+// theta <- theta - sum_m stored_m every iteration, reusing stale ones (with the lr of their
+// time). LASG is lazy + identity, SASG lazy + topk + error feedback.
 #pragma once
 
 #include <string>
@@ -12,6 +14,7 @@
 #include "algorithms/LazyRule.h"
 #include "algorithms/LazyRuleOptions.h"
 #include "algorithms/StepChecker.h"
+#include "algorithms/rules/CompressedUpload.h"
 
 namespace sasgsim {
 
@@ -36,30 +39,34 @@ class LazyAlgorithm : public Algorithm {
   // theta <- theta - sum_m stored_m (workers in order), then records the parameter step.
   void server_step(torch::Tensor& theta) override;
 
+  // What the compressor keeps of each stored message, for the workers whose message the
+  // server holds (all of them after the first iteration).
+  ServerMemory server_memory() const override;
+
+  LazyAlgorithm(const char* name, const LazyRuleOptions& options,
+                const CompressorOptions& compressor, bool error_feedback,
+                const AlgorithmSetup& setup);
+
   int64_t tau(int worker) const;
   const torch::Tensor& theta_hat(int worker) const;  // throws before the worker's first upload
+  const torch::Tensor& error(int worker) const;      // e_m, flat [n] (with error feedback)
+  // The compressor; slot m holds worker m's stored message.
+  const Compressor& compressor() const { return upload_.compressor(); }
 
  protected:
-  LazyAlgorithm(const char* name, const LazyRuleOptions& options, int workers,
-                const std::vector<TensorSlice>& slices, torch::Device device);
-
-  // Builds and stores worker m's upload from g_new (lr in lr()); fills out.values and
-  // out.payload_bytes.
-  virtual void store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& out) = 0;
-  // aggregate = sum over workers (0, 1, ... in order) of the stored vectors.
-  virtual void sum_stored(torch::Tensor& aggregate) = 0;
-
-  double lr() const { return lr_; }
-  // Workers whose vector the server holds (all of them after the first iteration).
-  int64_t workers_stored() const;
-
   StepChecker checker_;
 
  private:
   WorkerOutcome apply(int worker, const LazyRule::Decision& d, const torch::Tensor& g_new);
+  // Encodes worker m's upload C(lr * g_new) into its slot (the server's stored copy).
+  void store_upload(int worker, const torch::Tensor& g_new, WorkerOutcome& out);
+  // aggregate = sum over workers (0, 1, ... in order) of the stored messages.
+  void sum_stored(torch::Tensor& aggregate) const;
 
   LazyRule rule_;
+  CompressedUpload upload_;
   double lr_ = 0.0;
+  torch::Tensor message_;  // [n] lr * g of the current worker
   std::vector<char> has_stored_;
   torch::Tensor aggregate_;  // [n]
   bool batched_ = false;

@@ -1,0 +1,103 @@
+#include "algorithms/compressors/RandomK.h"
+
+#include <sstream>
+#include <stdexcept>
+#include <string>
+
+#include <torch/torch.h>
+
+#include "algorithms/StepChecker.h"
+#include "algorithms/TopK.h"
+
+namespace sasgsim {
+namespace {
+
+int64_t kept_total(const std::vector<RandomKPart>& parts) {
+  int64_t kept = 0;
+  for (const RandomKPart& part : parts) kept += part.kept;
+  return kept;
+}
+
+void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
+  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
+      p.numel() != numel || p.device().type() != device.type()) {
+    std::ostringstream os;
+    os << "randomk: p must be a Float [" << numel << "] on " << device;
+    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
+    throw std::logic_error(os.str());
+  }
+}
+
+}  // namespace
+
+std::vector<RandomK::Part> RandomK::make_parts(const CompressorOptions& options,
+                                               const std::vector<TensorSlice>& slices,
+                                               int64_t numel) {
+  if (!(options.density > 0.0 && options.density <= 1.0)) {
+    throw std::invalid_argument("randomk: density must be in (0, 1], got " +
+                                std::to_string(options.density));
+  }
+  std::vector<Part> parts;
+  switch (options.scope) {
+    case TopkScope::kPerTensor: {
+      int64_t out = 0;
+      for (const TensorSlice& s : slices) {
+        parts.push_back(Part{s.offset, s.numel, TopK::kept_count(options.density, s.numel), out});
+        out += parts.back().kept;
+      }
+      return parts;
+    }
+    case TopkScope::kGlobal:
+      parts.push_back(Part{0, numel, TopK::kept_count(options.density, numel), 0});
+      return parts;
+  }
+  throw std::invalid_argument("randomk: unknown scope " +
+                              std::to_string(static_cast<int>(options.scope)));
+}
+
+RandomK::RandomK(const CompressorOptions& options, const CompressorSetup& setup)
+    : numel_(checked_flat_numel(setup.slices, "randomk")),
+      unbiased_(options.unbiased),
+      parts_(make_parts(options, setup.slices, numel_)),
+      kept_(kept_total(parts_)),
+      device_(setup.device),
+      slots_(setup.slots, kept_, numel_, setup.device, /*exact=*/!options.unbiased) {
+  if (setup.workers < 1) {
+    throw std::invalid_argument("randomk: workers must be >= 1, got " +
+                                std::to_string(setup.workers));
+  }
+  for (int w = 0; w < setup.workers; ++w) {
+    generators_.push_back(worker_generator(setup.seed, w, kStream, setup.device));
+  }
+}
+
+Encoded RandomK::encode(int worker, const torch::Tensor& p, int slot) {
+  if (worker < 0 || worker >= static_cast<int>(generators_.size())) {
+    throw std::logic_error("randomk: worker " + std::to_string(worker) + " out of range [0, " +
+                           std::to_string(generators_.size()) + ")");
+  }
+  check_input(p, numel_, device_);
+  torch::Generator& gen = generators_[static_cast<size_t>(worker)];
+  const torch::Tensor indices = slots_.indices(slot, kept_);
+  const torch::Tensor values = slots_.values(slot, kept_);
+  const auto index_options = torch::TensorOptions().dtype(torch::kInt64).device(p.device());
+  for (const Part& part : parts_) {
+    const torch::Tensor drawn =
+        torch::randperm(part.numel, gen, index_options).narrow(0, 0, part.kept);
+    torch::Tensor where = indices.narrow(0, part.out_offset, part.kept);
+    where.copy_(std::get<0>(drawn.sort()));
+    if (part.offset != 0) where.add_(part.offset);
+  }
+  torch::Tensor out = values;
+  torch::index_select_out(out, p, 0, indices);
+  if (unbiased_) {
+    // Each position is kept with probability k_l / n_l: scaling by n_l / k_l removes the bias.
+    for (const Part& part : parts_) {
+      values.narrow(0, part.out_offset, part.kept)
+          .mul_(static_cast<double>(part.numel) / static_cast<double>(part.kept));
+    }
+  }
+  return {kept_, kUploadHeaderBytes + (kValueBytes + kIndexBytes) * kept_};
+}
+
+}  // namespace sasgsim

@@ -1,0 +1,46 @@
+#include "algorithms/compressors/SignSgd.h"
+
+#include <sstream>
+#include <stdexcept>
+
+#include <torch/torch.h>
+
+#include "algorithms/StepChecker.h"
+
+namespace sasgsim {
+namespace {
+
+void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
+  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
+      p.numel() != numel || p.device().type() != device.type()) {
+    std::ostringstream os;
+    os << "signsgd: p must be a Float [" << numel << "] on " << device;
+    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
+    throw std::logic_error(os.str());
+  }
+}
+
+}  // namespace
+
+SignSgd::SignSgd(const CompressorOptions& /*options*/, const CompressorSetup& setup)
+    : slices_(setup.slices),
+      numel_(checked_flat_numel(setup.slices, "signsgd")),
+      device_(setup.device),
+      slots_(setup.slots, numel_, setup.device) {}
+
+Encoded SignSgd::encode(int /*worker*/, const torch::Tensor& p, int slot) {
+  check_input(p, numel_, device_);
+  torch::Tensor& row = slots_.row(slot);
+  // +1 where p >= 0 (zero included), -1 elsewhere: 2 [p >= 0] - 1.
+  row.copy_(p.ge(0.0f)).mul_(2.0f).sub_(1.0f);
+  for (const TensorSlice& s : slices_) {
+    // The scale stays on the device: no synchronization per tensor.
+    const torch::Tensor part = p.narrow(0, s.offset, s.numel);
+    const torch::Tensor scale = part.abs().sum().div_(static_cast<double>(s.numel));
+    row.narrow(0, s.offset, s.numel).mul_(scale);
+  }
+  const auto tensors = static_cast<int64_t>(slices_.size());
+  return {numel_, kUploadHeaderBytes + kValueBytes * tensors + bytes_for_bits(numel_)};
+}
+
+}  // namespace sasgsim
