@@ -10,19 +10,11 @@
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 
 namespace sasgsim {
-namespace {
 
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "dgc: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
-}
+namespace {
 
 [[noreturn]] void reject(const std::string& option, const std::string& rule, double value) {
   std::ostringstream os;
@@ -163,7 +155,7 @@ void Dgc::accumulate_momentum(torch::Tensor& u, const torch::Tensor& p) {
 
 Encoded Dgc::encode(int worker, const torch::Tensor& p, int slot) {
   check_worker(worker);
-  check_input(p, numel_, device_);
+  check_encode_input("dgc", p, numel_, device_);
   torch::Tensor& u = u_[static_cast<size_t>(worker)];
   torch::Tensor& v = v_[static_cast<size_t>(worker)];
   accumulate_momentum(u, p);

@@ -1,26 +1,17 @@
 #include "algorithms/compressors/PowerSgd.h"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 
 namespace sasgsim {
-namespace {
 
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "powersgd: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
-}
+namespace {
 
 int64_t shape_numel(const std::vector<int64_t>& shape) {
   int64_t product = 1;
@@ -125,7 +116,7 @@ void PowerSgd::compress(const torch::Tensor& matrix, torch::Tensor& q,
 
 Encoded PowerSgd::encode(int worker, const torch::Tensor& p, int slot) {
   check_worker(worker);
-  check_input(p, numel_, device_);
+  check_encode_input("powersgd", p, numel_, device_);
   torch::Tensor& out = slots_.row(slot);
   std::vector<torch::Tensor>& qs = q_[static_cast<size_t>(worker)];
   for (size_t i = 0; i < matrices_.size(); ++i) {

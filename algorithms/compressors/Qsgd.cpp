@@ -1,15 +1,16 @@
 #include "algorithms/compressors/Qsgd.h"
 
 #include <algorithm>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 
 namespace sasgsim {
+
 namespace {
 
 int bit_width(uint64_t n) {
@@ -32,16 +33,6 @@ int64_t checked_bucket(int64_t bucket) {
                                 std::to_string(bucket));
   }
   return bucket;
-}
-
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "qsgd: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
 }
 
 // out[i] = the L2 norm of the bucket holding entry i, for the entries of tensor `s`. The norms
@@ -130,7 +121,7 @@ Encoded Qsgd::encode(int worker, const torch::Tensor& p, int slot) {
     throw std::logic_error("qsgd: worker " + std::to_string(worker) + " out of range [0, " +
                            std::to_string(generators_.size()) + ")");
   }
-  check_input(p, numel_, device_);
+  check_encode_input("qsgd", p, numel_, device_);
   torch::Tensor& out = slots_.row(slot);  // checks the slot before any work
   uniform_.uniform_(0.0, 1.0, generators_[static_cast<size_t>(worker)]);
   quantize(p, uniform_, slices_, bucket_, levels_per_sign_, levels_, out);

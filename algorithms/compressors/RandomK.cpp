@@ -1,31 +1,22 @@
 #include "algorithms/compressors/RandomK.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 #include "algorithms/TopK.h"
 
 namespace sasgsim {
+
 namespace {
 
 int64_t kept_total(const std::vector<RandomKPart>& parts) {
   int64_t kept = 0;
   for (const RandomKPart& part : parts) kept += part.kept;
   return kept;
-}
-
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "randomk: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
 }
 
 }  // namespace
@@ -76,7 +67,7 @@ Encoded RandomK::encode(int worker, const torch::Tensor& p, int slot) {
     throw std::logic_error("randomk: worker " + std::to_string(worker) + " out of range [0, " +
                            std::to_string(generators_.size()) + ")");
   }
-  check_input(p, numel_, device_);
+  check_encode_input("randomk", p, numel_, device_);
   torch::Generator& gen = generators_[static_cast<size_t>(worker)];
   const torch::Tensor indices = slots_.indices(slot, kept_);
   const torch::Tensor values = slots_.values(slot, kept_);

@@ -1,26 +1,13 @@
 #include "algorithms/compressors/SignSgd.h"
 
-#include <sstream>
 #include <stdexcept>
 
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 
 namespace sasgsim {
-namespace {
-
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "signsgd: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
-}
-
-}  // namespace
 
 SignSgd::SignSgd(const CompressorOptions& /*options*/, const CompressorSetup& setup)
     : slices_(setup.slices),
@@ -29,7 +16,7 @@ SignSgd::SignSgd(const CompressorOptions& /*options*/, const CompressorSetup& se
       slots_(setup.slots, numel_, setup.device) {}
 
 Encoded SignSgd::encode(int /*worker*/, const torch::Tensor& p, int slot) {
-  check_input(p, numel_, device_);
+  check_encode_input("signsgd", p, numel_, device_);
   torch::Tensor& row = slots_.row(slot);
   // +1 where p >= 0 (zero included), -1 elsewhere: 2 [p >= 0] - 1.
   row.copy_(p.ge(0.0f)).mul_(2.0f).sub_(1.0f);

@@ -1,27 +1,14 @@
 #include "algorithms/compressors/TernGrad.h"
 
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 
 namespace sasgsim {
-namespace {
-
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "terngrad: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
-}
-
-}  // namespace
 
 TernGrad::TernGrad(const CompressorOptions& /*options*/, const CompressorSetup& setup)
     : slices_(setup.slices),
@@ -59,7 +46,7 @@ Encoded TernGrad::encode(int worker, const torch::Tensor& p, int slot) {
     throw std::logic_error("terngrad: worker " + std::to_string(worker) + " out of range [0, " +
                            std::to_string(generators_.size()) + ")");
   }
-  check_input(p, numel_, device_);
+  check_encode_input("terngrad", p, numel_, device_);
   uniform_.uniform_(0.0, 1.0, generators_[static_cast<size_t>(worker)]);
   ternarize(p, uniform_, slices_, slots_.row(slot));
   const auto tensors = static_cast<int64_t>(slices_.size());

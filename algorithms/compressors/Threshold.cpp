@@ -2,15 +2,16 @@
 
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 #include <stdexcept>
 #include <string>
 
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "algorithms/compressors/EncodeInput.h"
 
 namespace sasgsim {
+
 namespace {
 
 double checked_threshold(double threshold) {
@@ -29,16 +30,6 @@ float float_threshold_below(double threshold) {
   return t;
 }
 
-void check_input(const torch::Tensor& p, int64_t numel, const torch::Device& device) {
-  if (!p.defined() || p.scalar_type() != torch::kFloat32 || p.dim() != 1 ||
-      p.numel() != numel || p.device().type() != device.type()) {
-    std::ostringstream os;
-    os << "threshold: p must be a Float [" << numel << "] on " << device;
-    if (p.defined()) os << ", got " << p.scalar_type() << " " << p.sizes() << " on " << p.device();
-    throw std::logic_error(os.str());
-  }
-}
-
 }  // namespace
 
 Threshold::Threshold(const CompressorOptions& options, const CompressorSetup& setup)
@@ -52,7 +43,7 @@ Threshold::Threshold(const CompressorOptions& options, const CompressorSetup& se
              /*exact=*/true) {}
 
 Encoded Threshold::encode(int /*worker*/, const torch::Tensor& p, int slot) {
-  check_input(p, numel_, device_);
+  check_encode_input("threshold", p, numel_, device_);
   torch::abs_out(abs_, p);
   // nonzero lists the positions in ascending order; its size brings k to the host.
   const torch::Tensor kept = torch::nonzero(abs_.gt(compare_at_)).reshape({-1});
