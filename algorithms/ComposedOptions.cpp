@@ -90,6 +90,7 @@ AlgorithmTraits entry_traits(const ComposedOptions& options) {
   t.compresses = options.compressor.kind != CompressorKind::kIdentity;
   t.error_feedback = options.error_feedback || options.compressor.kind == CompressorKind::kDgc;
   t.stores_vectors = t.lazy;
+  t.local_steps = options.rule == RuleKind::kPeriodic;
   t.cost = std::string(rule_cost(options.rule)) + "; compressor " + to_string(options.compressor.kind);
   return t;
 }

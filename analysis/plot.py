@@ -30,7 +30,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.ticker import (FixedLocator, FuncFormatter, LogLocator, NullFormatter,  # noqa: E402
                                NullLocator)
 
-from analysis.results import (Run, Seeds, Sweep, detect, load_run, run_cli,  # noqa: E402
+from analysis.results import (ResultsError, Run, Seeds, Sweep, detect, load_run, run_cli,  # noqa: E402
                               load_seeds, load_sweep)
 from analysis.schema import target_summary_keys  # noqa: E402
 from analysis.units import format_rate, format_time, parse_rate_bps, parse_time_s  # noqa: E402
@@ -40,11 +40,13 @@ X_AXES = {
     "iterations": ("iteration", "Iterations", False),
     "rounds": ("rounds", "Communication rounds (uploads)", False),
     "bits": ("paper_bits", "Transmitted bits (32 per value, indices not counted)", True),
+    "encoded_bits": ("encoded_bits", "Encoded bits (payloads as sent)", True),
     "comm_time": ("comm_time_s", "Simulated communication time (s)", False),
     "wall_time": ("wall_time_s", "Simulated wall clock: compute + communication (s)", False),
 }
 X_TITLES = {"iterations": "iterations", "rounds": "communication rounds",
-            "bits": "transmitted bits", "comm_time": "communication time",
+            "bits": "transmitted bits", "encoded_bits": "encoded bits",
+            "comm_time": "communication time",
             "wall_time": "wall clock (compute + communication)"}
 # metrics.csv columns of the y axes, and the one that says whether compute time was modelled.
 ACCURACY_COLUMNS = {False: "test_acc", True: "test_top5_acc"}  # by target_top5
@@ -511,17 +513,41 @@ def save_figure(fig: Figure, path: Path, fmt: str) -> Path:
     return path
 
 
-def figures_for(directory: Path, band: str = "minmax") -> dict[str, Figure]:
+def _check_only(only: list[str], labels: list[str], directory: Path) -> None:
+    unknown = [label for label in only if label not in labels]
+    if unknown:
+        raise ResultsError(f"--only: {', '.join(unknown)} not among the algorithms of {directory} "
+                           f"({', '.join(labels)})")
+
+
+def keep_only(results: Run | Seeds | Sweep, only: list[str] | None) -> None:
+    """Leaves only the algorithms `only` names (all when None) in a loaded results directory."""
+    if not only:
+        return
+    _check_only(only, results.labels, results.directory)
+    if isinstance(results, Sweep):
+        results.table = results.table[results.table["algorithm"].isin(only)]
+        return
+    for run in results.runs.values() if isinstance(results, Seeds) else [results]:
+        run.summaries = run.summaries[run.summaries["algorithm"].isin(only)]
+
+
+def figures_for(directory: Path, band: str = "minmax",
+                only: list[str] | None = None) -> dict[str, Figure]:
     kind = detect(directory)
     if kind == "sweep":
-        return sweep_figures(load_sweep(directory))
+        sweep = load_sweep(directory)
+        keep_only(sweep, only)
+        return sweep_figures(sweep)
     if kind == "seeds":
         seeds = load_seeds(directory)
         if seeds.missing:
             print(f"plot.py: warning: left out seed runs without results: {', '.join(seeds.missing)}",
                   file=sys.stderr)
+        keep_only(seeds, only)
         return seeds_figures(seeds, band)
     run = load_run(directory, uploads=False)
+    keep_only(run, only)
     if not run.manifest.get("complete", True):
         print(f"plot.py: warning: {directory} is incomplete; plotting finished algorithms "
               f"({', '.join(run.labels)})", file=sys.stderr)
@@ -537,13 +563,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", help="where to write the plots (default DIR/plots)")
     parser.add_argument("--band", choices=["minmax", "std"], default="minmax",
                         help="multi-seed band: min..max across seeds (default) or mean +- 1 sample std")
+    parser.add_argument("--only", help="plot only these algorithms (labels, comma-separated)")
     args = parser.parse_args(argv)
+    only = [label for label in (args.only or "").split(",") if label]
     directory = Path(args.directory)
     out = Path(args.out) if args.out else directory / "plots"
 
     def body() -> int:
         stdout_open = True
-        for stem, fig in figures_for(directory, args.band).items():
+        for stem, fig in figures_for(directory, args.band, only).items():
             path = save_figure(fig, out / f"{stem}.{args.format}", args.format)
             if stdout_open:
                 try:

@@ -378,6 +378,44 @@ SWEEP_PIVOTS = [
 ]
 
 
+# Per setting of the other swept keys, over a swept "seed": (header, figure key, format).
+SEED_TABLE = [
+    ("Iterations to target", "iterations_to_target", "int"),
+    ("Rounds to target", "rounds_to_target", "int"),
+    ("Bits to target (paper)", "paper_bits_to_target", "sci"),
+    ("Encoded bits to target", "encoded_bits_to_target", "sci"),
+    ("Comm. time to target (s)", "comm_time_to_target_s", "sec"),
+    ("Comm. time (s)", "comm_time_s", "sec"),
+    ("Final test acc (%)", "final_test_acc", "acc"),
+]
+
+
+def _over_seeds(sweep: Sweep, has_target: bool) -> list[str]:
+    """With "seed" among the swept keys: for each setting of the other keys, every algorithm's
+    figures as mean ± sample std over the seeds (to-target ones over the seeds that reached)."""
+    table = sweep.table
+    others = [k for k in sweep.keys if k != "seed"]
+    cols = [c for c in SEED_TABLE
+            if c[1] in table.columns and (has_target or c[1] not in TARGET_KEYS)]
+    groups = (table.groupby(others if len(others) > 1 else others[0], sort=False) if others
+              else [((), table)])
+    out = []
+    for values, group in groups:
+        values = values if isinstance(values, tuple) else (values,)
+        where = ", ".join(f"`{k}` = {v}" for k, v in zip(others, values))
+        out += [f"## Over {group['seed'].nunique()} seeds" + (f": {where}" if where else ""), "",
+                "Mean ± sample standard deviation (n-1) across seeds; to-target figures average "
+                "the seeds that reached the target (\"k/n reached\" when not all did).", ""]
+        rows = []
+        for label in sweep.labels:
+            records = group[group["algorithm"] == label].to_dict("records")
+            per_seed = [{k: _num(r.get(k)) for _, k, _ in cols} for r in records]
+            if per_seed:
+                rows.append([label] + [_cell_seeds(per_seed, k, f, has_target) for _, k, f in cols])
+        out += [markdown_table(["Algorithm"] + [h for h, _, _ in cols], rows), ""]
+    return out
+
+
 def sweep_report(sweep: Sweep) -> str:
     table = sweep.table
     target = (sweep.scenario.get("train") or {}).get("target_accuracy")
@@ -413,6 +451,8 @@ def sweep_report(sweep: Sweep) -> str:
     for key, title in SWEEP_PIVOTS:
         if key not in TARGET_KEYS or (has_target and key in table):
             out += pivot(key, title)
+    if "seed" in sweep.keys:
+        out += _over_seeds(sweep, has_target)
     out.append("## All results (sweep.csv)")
     out.append("")
     rows = [[str(r["point"])] + [str(r[k]) for k in sweep.keys] + [str(r["algorithm"])] +

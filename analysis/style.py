@@ -12,8 +12,11 @@ KIND_COLOURS = {
     "lasg": "#009E73",    # green
     "sasg": "#D55E00",    # vermillion
 }
-# Labels of other kinds, in order of appearance.
-EXTRA_COLOURS = ["#CC79A7", "#56B4E9", "#000000", "#F0E442", "#999999"]
+# Labels of other kinds, in order of appearance; composed entries (a rule with a compressor)
+# each get a colour of their own.
+EXTRA_COLOURS = ["#CC79A7", "#56B4E9", "#000000", "#F0E442", "#999999", "#882255", "#44AA99",
+                 "#332288", "#AA4499", "#117733", "#88CCEE", "#DDCC77", "#661100", "#6699CC"]
+OWN_COLOUR_KINDS = {"composed"}
 # A second, third... label of the same kind keeps the kind's colour with another line style.
 LINESTYLES = ["-", "--", ":", "-."]
 
@@ -45,6 +48,7 @@ def algorithm_styles(labels, kind_of) -> dict[str, dict]:
     extra_for_kind = {}
     for label in labels:
         kind = kind_of(label)
+        kind = label if kind in OWN_COLOUR_KINDS else kind
         n = seen_kinds.get(kind, 0)
         seen_kinds[kind] = n + 1
         if kind in KIND_COLOURS:

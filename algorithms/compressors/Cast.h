@@ -27,9 +27,12 @@ class Cast : public Compressor {
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }
   HeldBytes held(int /*slot*/) const override { return {kValueBytes * numel_, 0}; }
-  // Two elementwise conversions: estimate; bench/ measures it.
-  static constexpr double kCost = 0.05;
-  double cost() const override { return kCost; }
+  // Two elementwise conversions, measured on CPU against top-k's selection (bench/compressor_cost, bench/RESULTS.md).
+  static constexpr double kHalfCost = 0.81;
+  static constexpr double kBFloat16Cost = 0.30;
+  double cost() const override {
+    return dtype_ == torch::kBFloat16 ? kBFloat16Cost : kHalfCost;
+  }
 
   // Bytes per entry on the wire.
   static constexpr int64_t kEntryBytes = 2;

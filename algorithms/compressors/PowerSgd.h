@@ -61,9 +61,9 @@ class PowerSgd : public Compressor {
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }
   HeldBytes held(int /*slot*/) const override { return {kValueBytes * numel_, 0}; }
-  // Two thin matrix products per matrix plus r^2 small vector operations: estimate; bench/
-  // measures it.
-  static constexpr double kCost = 0.3;
+  // Two thin matrix products per matrix plus r^2 small vector operations, measured on CPU
+  // against top-k's selection (bench/compressor_cost, bench/RESULTS.md).
+  static constexpr double kCost = 2.9;
   double cost() const override { return kCost; }
 
   // The generator stream of this compressor (see worker_generator).

@@ -49,10 +49,10 @@ class Qsgd : public Compressor {
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }
   HeldBytes held(int /*slot*/) const override { return {kValueBytes * numel_, 0}; }
   // Fixed width: a uniform draw, the bucket norms and a few elementwise passes over p. Elias
-  // adds a device-to-host copy of the levels and a scalar pass over them on the host.
-  // Estimates; bench/ measures them.
-  static constexpr double kCost = 0.5;
-  static constexpr double kEliasCost = 3.0;
+  // adds a device-to-host copy of the levels and a scalar pass over them on the host. Both
+  // measured on CPU against top-k's selection (bench/compressor_cost, bench/RESULTS.md).
+  static constexpr double kCost = 11.8;
+  static constexpr double kEliasCost = 13.9;
   double cost() const override { return elias_ ? kEliasCost : kCost; }
 
   // The generator stream of this compressor (see worker_generator).

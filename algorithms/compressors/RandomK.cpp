@@ -1,5 +1,6 @@
 #include "algorithms/compressors/RandomK.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 
@@ -52,7 +53,8 @@ RandomK::RandomK(const CompressorOptions& options, const CompressorSetup& setup)
       parts_(make_parts(options, setup.slices, numel_)),
       kept_(kept_total(parts_)),
       device_(setup.device),
-      slots_(setup.slots, kept_, numel_, setup.device, /*exact=*/!options.unbiased) {
+      slots_(setup.slots, kept_, numel_, setup.device, /*exact=*/!options.unbiased),
+      seen_(static_cast<size_t>(numel_), 0) {
   if (setup.workers < 1) {
     throw std::invalid_argument("randomk: workers must be >= 1, got " +
                                 std::to_string(setup.workers));
@@ -60,6 +62,29 @@ RandomK::RandomK(const CompressorOptions& options, const CompressorSetup& setup)
   for (int w = 0; w < setup.workers; ++w) {
     generators_.push_back(worker_generator(setup.seed, w, kStream, setup.device));
   }
+}
+
+void RandomK::draw_positions(int64_t n, int64_t k, torch::Generator& gen, torch::Tensor& out) {
+  const auto options = torch::TensorOptions().dtype(torch::kInt64).device(device_);
+  if (2 * k > n) {
+    out.copy_(std::get<0>(torch::randperm(n, gen, options).narrow(0, 0, k).sort()));
+    return;
+  }
+  std::vector<int64_t> found;
+  found.reserve(static_cast<size_t>(k));
+  while (static_cast<int64_t>(found.size()) < k) {
+    const int64_t batch = 2 * (k - static_cast<int64_t>(found.size())) + 16;
+    const torch::Tensor draws = torch::randint(n, {batch}, gen, options).cpu();
+    const int64_t* d = draws.data_ptr<int64_t>();
+    for (int64_t i = 0; i < batch && static_cast<int64_t>(found.size()) < k; ++i) {
+      if (seen_[static_cast<size_t>(d[i])]) continue;
+      seen_[static_cast<size_t>(d[i])] = 1;
+      found.push_back(d[i]);
+    }
+  }
+  for (const int64_t i : found) seen_[static_cast<size_t>(i)] = 0;
+  std::sort(found.begin(), found.end());
+  out.copy_(torch::from_blob(found.data(), {k}, torch::kInt64));
 }
 
 Encoded RandomK::encode(int worker, const torch::Tensor& p, int slot) {
@@ -71,12 +96,9 @@ Encoded RandomK::encode(int worker, const torch::Tensor& p, int slot) {
   torch::Generator& gen = generators_[static_cast<size_t>(worker)];
   const torch::Tensor indices = slots_.indices(slot, kept_);
   const torch::Tensor values = slots_.values(slot, kept_);
-  const auto index_options = torch::TensorOptions().dtype(torch::kInt64).device(p.device());
   for (const Part& part : parts_) {
-    const torch::Tensor drawn =
-        torch::randperm(part.numel, gen, index_options).narrow(0, 0, part.kept);
     torch::Tensor where = indices.narrow(0, part.out_offset, part.kept);
-    where.copy_(std::get<0>(drawn.sort()));
+    draw_positions(part.numel, part.kept, gen, where);
     if (part.offset != 0) where.add_(part.offset);
   }
   torch::Tensor out = values;

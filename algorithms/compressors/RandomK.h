@@ -1,8 +1,11 @@
 // randomk: k entries of p at positions drawn uniformly at random without replacement, per
 // tensor (k_l = TopK::kept_count(density, n_l) in each parameter slice, the default) or over
 // the flattened model (scope "global": one part of n entries).
-// Draws: for each part in slice order, torch::randperm(n_l) from the worker's generator; the
-// first k_l entries are the positions, sent in ascending order.
+// Draws, for each part in slice order from the worker's generator: when 2 k_l <= n_l, uniform
+// integers of [0, n_l) (torch::randint) in batches of 2 (k_l - found) + 16 until k_l distinct
+// ones are found, the positions being the first k_l distinct values drawn (a uniform k_l-subset
+// at O(k_l) cost); otherwise the first k_l entries of torch::randperm(n_l). Sent in ascending
+// order.
 // Values: p at the positions, or with `unbiased` p * n_l / k_l, so that E[decoded] = p (every
 // position is kept with probability k_l / n_l). Unscaled, error feedback zeroes the sent
 // positions exactly; scaled, it subtracts the sent (scaled) values.
@@ -42,8 +45,9 @@ class RandomK : public Compressor {
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }
   HeldBytes held(int slot) const override { return slots_.held(slot); }
-  // A random permutation per part plus a sort of the k positions: estimate; bench/ measures it.
-  static constexpr double kCost = 0.5;
+  // k draws and a sort of the k positions per part, plus the gather, measured on CPU
+  // against top-k's selection (bench/compressor_cost, bench/RESULTS.md).
+  static constexpr double kCost = 1.4;
   double cost() const override { return kCost; }
 
   // The generator stream of this compressor (see worker_generator).
@@ -56,6 +60,9 @@ class RandomK : public Compressor {
 
  private:
   using Part = RandomKPart;
+  // k distinct positions of [0, n), uniformly drawn with `gen` (see the top), ascending, into
+  // out (int64 [k] on the device).
+  void draw_positions(int64_t n, int64_t k, torch::Generator& gen, torch::Tensor& out);
   static std::vector<Part> make_parts(const CompressorOptions& options,
                                       const std::vector<TensorSlice>& slices, int64_t numel);
 
@@ -66,6 +73,7 @@ class RandomK : public Compressor {
   torch::Device device_;
   std::vector<torch::Generator> generators_;  // one per worker
   SparseSlots slots_;
+  std::vector<uint8_t> seen_;  // draw_positions' marks, all 0 between calls
 };
 
 }  // namespace sasgsim

@@ -31,9 +31,9 @@ class TernGrad : public Compressor {
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }
   HeldBytes held(int /*slot*/) const override { return {kValueBytes * numel_, 0}; }
-  // A uniform draw, a max reduction and a few elementwise passes over p: estimate; bench/
-  // measures it.
-  static constexpr double kCost = 0.4;
+  // A uniform draw, a max reduction and a few elementwise passes over p, measured on CPU
+  // against top-k's selection (bench/compressor_cost, bench/RESULTS.md).
+  static constexpr double kCost = 7.8;
   double cost() const override { return kCost; }
 
   // The generator stream of this compressor (see worker_generator).

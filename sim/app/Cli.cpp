@@ -132,6 +132,9 @@ void add_sweep(CLI::App& app, Options& o) {
       ->check(CLI::PositiveNumber);
   sweep->add_option("--set", o.sweep.overrides, "Override a key before sweeping")
       ->type_name("KEY=VALUE");
+  sweep->add_option("--only", o.only, "Run only these algorithms at every point (labels, "
+                                      "comma-separated)")
+      ->type_name("ALG,...");
   sweep->add_option("--emit-jobs", o.sweep.emit_jobs,
                     "Write one command line per training run to FILE (for GNU parallel or a "
                     "Slurm array) instead of running them")
@@ -259,6 +262,7 @@ int command_sweep(Options& o) {
   o.sweep.plots = !o.no_plots;
   if (!o.collect_dir.empty()) return collect_sweep(o.collect_dir, o.sweep.plots);
   if (o.sweep.scenario_file.empty()) throw UsageError("sweep: give a scenario file (or --collect DIR)");
+  o.sweep.only = split_list(o.only);
   return run_sweep(o.sweep);
 }
 
@@ -276,6 +280,11 @@ int command_replay(const Options& o, const std::string& command_line) {
 
 int command_run(const Options& o, const std::string& command_line) {
   Scenario scenario = load_runnable_scenario(o.scenario_file, o.overrides);
+  if (!scenario.seeds.empty() && !scenario.sweep.empty()) {
+    throw UsageError(o.scenario_file + " has both \"seeds\" and a \"sweep\" block: a sweep "
+                     "runs one seed per point, so sweep over \"seed\" instead (e.g. \"sweep\": "
+                     "{\"seed\": [1, 19, 31], ...}) and run it with `sasgsim sweep`");
+  }
   if (!scenario.seeds.empty()) {
     SeedsRequest request{o.out_dir, split_list(o.only), o.jobs, o.quiet, command_line};
     return run_seeds(scenario, request);

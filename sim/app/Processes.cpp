@@ -88,6 +88,12 @@ std::string shell_quote(const std::string& s) {
   return out + "'";
 }
 
+std::string only_argument(const std::vector<std::string>& labels) {
+  std::string joined;
+  for (const std::string& label : labels) joined += (joined.empty() ? "" : ",") + label;
+  return joined.empty() ? "" : " --only " + shell_quote(joined);
+}
+
 std::string self_binary() {
   std::error_code ec;
   fs::path p = fs::read_symlink("/proc/self/exe", ec);

@@ -23,6 +23,9 @@ std::function<void(int)> job_progress(bool quiet, const char* tag, const char* n
 // `s` quoted for /bin/sh.
 std::string shell_quote(const std::string& s);
 
+// " --only 'a,b'" for a child run of these algorithm labels; empty for none (all of them).
+std::string only_argument(const std::vector<std::string>& labels);
+
 // This executable's absolute path (for the command lines of child runs).
 std::string self_binary();
 

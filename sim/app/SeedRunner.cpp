@@ -30,8 +30,6 @@ struct SeedRun {
 
 std::vector<SeedRun> plan_seeds(const Scenario& scenario, const SeedsRequest& request,
                                 const fs::path& dir, bool child_progress) {
-  std::string only_arg;
-  for (const std::string& label : request.only) only_arg += (only_arg.empty() ? "" : ",") + label;
   const std::string binary = self_binary();
   std::vector<SeedRun> runs;
   for (uint64_t seed : scenario.seeds) {
@@ -44,7 +42,7 @@ std::vector<SeedRun> plan_seeds(const Scenario& scenario, const SeedsRequest& re
     write_file_atomically(file.string(), run.scenario.dump(2) + "\n");
     run.command = shell_quote(binary) + " run " + shell_quote(file.string()) + " --out " +
                   shell_quote((dir / run.name).string());
-    if (!only_arg.empty()) run.command += " --only " + shell_quote(only_arg);
+    run.command += only_argument(request.only);
     // With one job at a time the child's own progress line goes to this terminal (fd 3).
     run.command += child_progress ? " 2>&3" : " -q";
     runs.push_back(std::move(run));

@@ -151,7 +151,8 @@ std::vector<Point> plan_points(const SweepRequest& request, const Scenario& base
   return points;
 }
 
-Jobs plan_jobs(const std::vector<Point>& points, const fs::path& dir) {
+Jobs plan_jobs(const std::vector<Point>& points, const fs::path& dir,
+               const std::vector<std::string>& only) {
   const std::string binary = shell_quote(self_binary());
   Jobs jobs;
   for (size_t i = 0; i < points.size(); ++i) {
@@ -160,7 +161,7 @@ Jobs plan_jobs(const std::vector<Point>& points, const fs::path& dir) {
     write_file_atomically(file.string(), p.scenario.dump(2) + "\n");
     if (p.trained_by == i) {
       jobs.commands.push_back(binary + " run " + shell_quote(file.string()) + " -q --out " +
-                              shell_quote((dir / p.name).string()));
+                              shell_quote((dir / p.name).string()) + only_argument(only));
       jobs.points.push_back({i});
       continue;
     }
@@ -281,7 +282,7 @@ int run_sweep(const SweepRequest& request) {
                            .lexically_normal();
   fs::create_directories(dir / "points");
   fs::create_directories(dir / "logs");
-  const Jobs jobs = plan_jobs(points, dir);
+  const Jobs jobs = plan_jobs(points, dir, request.only);
   write_plan(dir, base, request, keys, points, jobs);
   if (!request.emit_jobs.empty()) return emit_jobs(request, jobs, points.size(), dir);
   if (const int failed = run_pending(request, jobs, points, dir, base.name); failed != 0) {

@@ -15,6 +15,7 @@ struct SweepRequest {
   std::vector<std::string> overrides;  // --set, applied before the sweep block
   std::string out_dir;                 // empty: results/<scenario name>-sweep
   int jobs = 1;                        // jobs run at once
+  std::vector<std::string> only;       // --only: the algorithm labels to run; empty: all
   std::string emit_jobs;               // non-empty: write the job lines here, run nothing
   bool quiet = false;                  // no progress line
   bool plots = true;                   // draw the sweep's plots when done

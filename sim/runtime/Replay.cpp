@@ -1,6 +1,7 @@
 #include "sim/runtime/Replay.h"
 
 #include <chrono>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -127,15 +128,29 @@ struct Trace {
   Csv uploads;
   Csv metrics;
   Csv iterations;           // the compute model is not a network setting: it is kept
+  int64_t iterations_run = 0;
 };
 
-Trace read_trace(const fs::path& source, int64_t iterations) {
+// The iterations the run of `source` completed: `planned`, or fewer where train.stop_at_target
+// ended it at the target.
+int64_t iterations_run(const Trace& trace, const fs::path& source, int64_t planned) {
+  const nlohmann::json& ran = trace.original.value("iterations", nlohmann::json());
+  if (!ran.is_number_integer() || ran.get<int64_t>() < 1 || ran.get<int64_t>() > planned) {
+    throw DataError(fmt::format("{}: \"iterations\" must be an integer from 1 to the "
+                                "scenario's {} iterations, got {}",
+                                (source / "summary.json").string(), planned, ran.dump()));
+  }
+  return ran.get<int64_t>();
+}
+
+Trace read_trace(const fs::path& source, int64_t planned) {
   Trace trace{read_json(source / "summary.json"), Csv(source / "uploads.csv"),
               Csv(source / "metrics.csv"), Csv(source / "iterations.csv")};
-  if (static_cast<int64_t>(trace.iterations.rows.size()) != iterations) {
+  trace.iterations_run = iterations_run(trace, source, planned);
+  if (static_cast<int64_t>(trace.iterations.rows.size()) != trace.iterations_run) {
     throw DataError(fmt::format("{}: {} rows, expected one per iteration ({})",
                                 (source / "iterations.csv").string(),
-                                trace.iterations.rows.size(), iterations));
+                                trace.iterations.rows.size(), trace.iterations_run));
   }
   return trace;
 }
@@ -191,8 +206,9 @@ void check_counters(const Counters& c, const nlohmann::json& original, const fs:
 
 RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
                             const Scenario& scenario, const NetworkSetup& setup,
-                            int64_t iterations, const std::string& progress_label, bool quiet) {
-  const Trace trace = read_trace(source, iterations);
+                            int64_t planned, const std::string& progress_label, bool quiet) {
+  const Trace trace = read_trace(source, planned);
+  const int64_t iterations = trace.iterations_run;
   RunSummary summary;
   try {
     summary = RunSummary::from_json(trace.original);
@@ -230,6 +246,9 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
   }
   recorder.finish(summary);
   check_counters(recorder.counters(), trace.original, source);
+  if (const std::string note = memo_note(summary); !note.empty()) {
+    std::fprintf(stderr, "%s\n", note.c_str());
+  }
   return summary;
 }
 

@@ -74,6 +74,11 @@ inline bool reaches_target(double accuracy_pct, double target_pct) {
   return accuracy_pct > target_pct;
 }
 
+// Advice for a run whose ns-3 memo fidelity simulated many upload patterns and reused few
+// (upload sizes that change with the data, as with the threshold compressor): memo simulates
+// each new pattern several times, so exact fidelity is faster there. Empty otherwise.
+std::string memo_note(const RunSummary& summary);
+
 // Doubles in result files: 9 significant digits, enough to tell float32 values apart and
 // stable, so identical runs give byte-identical files.
 std::string format_number(double v);
@@ -95,6 +100,7 @@ class RunRecorder {
   void finish(RunSummary& summary);
 
   const Counters& counters() const { return counters_; }
+  bool reached_target() const { return at_target_.has_value(); }
   double network_host_seconds() const { return network_host_seconds_; }
 
  private:

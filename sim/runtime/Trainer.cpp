@@ -71,6 +71,7 @@ RunSummary Trainer::run() {
     state.rounds = recorder_->counters().rounds;
     state.comm_time_s = recorder_->counters().comm_time_s;
     progress.update(state);
+    if (scenario_.train.stop_at_target && recorder_->reached_target()) break;
   }
   progress.finish(state);
   const ServerMemory memory = algorithm_->server_memory();

@@ -26,6 +26,8 @@ struct AlgorithmTraits {
   bool error_feedback = false;  // keeps what compression dropped and adds it to the next upload
   bool stores_vectors = false;  // the server keeps each worker's last vector (stale reuse)
   std::string cost;             // per worker and iteration, in words (gradients, compression)
+  bool local_steps = false;     // workers take local steps; the server's model changes only
+                                // when they send (the periodic rule)
 };
 
 // One entry of a scenario's "algorithms": what to run and under which label.

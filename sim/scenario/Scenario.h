@@ -150,6 +150,7 @@ struct TrainOptions {
   // whose accuracy is strictly above it.
   std::optional<double> target_accuracy;
   bool target_top5 = false;              // compare target_accuracy with top-5 accuracy
+  bool stop_at_target = false;           // end the run at the evaluation that reaches the target
   int64_t eval_batch_size = 1000;        // samples per forward pass during evaluation
   // Evaluate on the first N test samples only (a shortened run, e.g. in tests); none: all.
   std::optional<int64_t> eval_samples;

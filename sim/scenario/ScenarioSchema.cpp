@@ -220,13 +220,26 @@ int64_t train_size_of(const DatasetSource& src) {
                                              : dataset_facts(src.kind).train_size;
 }
 
-// Every worker needs one full minibatch per iteration from its shard; BatchNorm needs two
-// samples; by_dataset needs a worker of each parity.
+// The periodic rule is not combined with the downlink. Every worker needs one full minibatch
+// per iteration from its shard; BatchNorm needs two samples; by_dataset needs a worker of each
+// parity.
 void check_across_sections(SectionScope<Scenario>& scope) {
   const Scenario& s = scope.value;
   auto issue = [&](const char* path, const std::string& message) {
     scope.ctx.issues.push_back({path, message});
   };
+  if (scope.ok("network") && scope.ok("algorithms") && s.network.downlink) {
+    for (size_t i = 0; i < s.algorithms.size(); ++i) {
+      const AlgorithmConfig& a = s.algorithms[i];
+      if (!a.type->traits_of(a).local_steps) continue;
+      scope.ctx.issues.push_back(
+          {".algorithms[" + std::to_string(i) + "]",
+           "\"" + a.label + "\" takes local steps (rule \"periodic\"), and network.downlink "
+           "would charge a model broadcast on every iteration, not only after its uploads; "
+           "this combination is not supported yet: set network.downlink to false or remove "
+           "the entry"});
+    }
+  }
   const bool data_ok = scope.ok("data") && scope.given("data");
   if (data_ok && scope.ok("model") && s.model == ModelKind::kResnet18 && s.data.batch_size < 2) {
     issue(".data.batch_size", "model \"resnet18\" has BatchNorm layers, which need batch_size "

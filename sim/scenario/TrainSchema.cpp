@@ -81,6 +81,12 @@ void check_length_and_target(SectionScope<TrainOptions>& scope) {
                                           "accuracy, but there is no target_accuracy; add one or "
                                           "remove target_top5");
   }
+  if (scope.ok("stop_at_target") && scope.value.stop_at_target &&
+      !scope.given("target_accuracy")) {
+    scope.reader.add_issue("stop_at_target", "stop_at_target ends the run at the target "
+                                             "accuracy, but there is no target_accuracy; add "
+                                             "one or remove stop_at_target");
+  }
 }
 
 }  // namespace
@@ -135,6 +141,10 @@ const Section<TrainOptions>& train_section() {
     s.boolean("target_top5", &TrainOptions::target_top5)
         .meaning("Compare the target with the top-5 accuracy instead of top-1 (the paper's "
                  "CIFAR-100 runs); needs `target_accuracy`.");
+    s.boolean("stop_at_target", &TrainOptions::stop_at_target)
+        .meaning("End the run at the first evaluation that reaches `target_accuracy` (needs "
+                 "it): the to-target figures are those of a full run, the totals and curves "
+                 "stop there. Saves the time of studies that only compare cost to target.");
     json exactly_one = {{"oneOf", json::array({{{"required", {"iterations"}}},
                                                {{"required", {"epochs"}}}})}};
     s.check(check_length_and_target, exactly_one);

@@ -231,31 +231,38 @@ def write_seeds(directory, seeds=(1, 19, 31), **kwargs) -> dict:
 
 def write_sweep(directory, bandwidths=("10Mbps", "100Mbps", "1Gbps"), workers=None,
                 labels=("sgd", "sparse", "lasg", "sasg"), target=80.0, name="fixture_sweep",
-                unreached=(("sgd", "10Mbps"),)) -> list[dict]:
-    """A sweep over network.bandwidth (and workers when given), laid out as `sasgsim sweep`
-    writes it (the last key varies fastest). Returns sweep.csv's rows."""
+                unreached=(("sgd", "10Mbps"),), seeds=None) -> list[dict]:
+    """A sweep over network.bandwidth (and workers, or seed, when given), laid out as `sasgsim
+    sweep` writes it (the last key varies fastest); seed i's times are (1 + i / 10) times seed
+    0's. Returns sweep.csv's rows."""
     from analysis.units import parse_rate_bps
     directory = Path(directory)
-    keys = ["network.bandwidth"] + (["workers"] if workers else [])
+    assert not (workers and seeds), "one second key at a time"
+    keys = ["network.bandwidth"] + (["workers"] if workers else []) + (["seed"] if seeds else [])
     size = {"sgd": 4e5, "sparse": 8e3, "lasg": 2.4e5, "sasg": 3.2e3}
     rows, points = [], []
     for bw in bandwidths:
-        for w in (workers or [None]):
-            point = f"p{len(points):02d}_bandwidth-{bw}" + (f"_workers-{w}" if w else "")
-            points.append({"name": point,
-                           "values": {"network.bandwidth": bw, **({"workers": w} if w else {})},
-                           "trained": True, "training_point": point})
+        for i, (w, seed) in enumerate((w, s) for w in (workers or [None]) for s in (seeds or [None])):
+            point = (f"p{len(points):02d}_bandwidth-{bw}" + (f"_workers-{w}" if w else "")
+                     + (f"_seed-{seed}" if seed else ""))
+            values = {"network.bandwidth": bw, **({"workers": w} if w else {}),
+                      **({"seed": seed} if seed else {})}
+            points.append({"name": point, "values": values, "trained": True,
+                           "training_point": point})
             m = w or WORKERS
+            slower = 1.0 + i / 10 if seeds else 1.0
             sc = scenario(name, labels, target=target, bandwidth=bw, workers=m)
             (directory / point).mkdir(parents=True, exist_ok=True)
             (directory / point / "manifest.json").write_text(json.dumps(
                 {"scenario": sc, "seed": 1, "algorithms": list(labels), "complete": True}))
             for label in labels:
-                t = 100 * (m * size[label] * 8 / parse_rate_bps(bw) + 0.001 * m)
+                t = 100 * (m * size[label] * 8 / parse_rate_bps(bw) + 0.001 * m) * slower
                 reached = (label, bw) not in unreached
                 row = {"point": point, "algorithm": label, "network.bandwidth": bw}
                 if w:
                     row["workers"] = w
+                if seed:
+                    row["seed"] = seed
                 row.update({
                     "iterations": 100, "rounds": 100 * m, "skipped": 0,
                     "paper_bits": 100 * m * 32 * size[label] / 4,

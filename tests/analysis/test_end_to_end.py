@@ -61,7 +61,7 @@ class EndToEnd(unittest.TestCase):
                             "--format", "png"], capture_output=True, text=True, timeout=120)
         self.assertEqual(r.returncode, 0, r.stderr)
         paths = [Path(p) for p in r.stdout.split()]
-        self.assertEqual(len(paths), 5, r.stdout)
+        self.assertEqual(len(paths), 6, r.stdout)
         for p in paths:
             check_file(self, p, "png")
 
@@ -74,6 +74,8 @@ class EndToEnd(unittest.TestCase):
             m = pd.read_csv(self.dir / label / "metrics.csv")
             np.testing.assert_allclose(line(acc, label).get_xdata(), m["paper_bits"])
             np.testing.assert_allclose(line(acc, label).get_ydata(), m["test_acc"])
+            encoded = axes_by_label(figs["accuracy_loss_vs_encoded_bits"], "accuracy")
+            np.testing.assert_allclose(line(encoded, label).get_xdata(), m["encoded_bits"])
             iterations_csv = self.dir / label / "iterations.csv"
             if iterations_csv.exists():
                 t = pd.read_csv(iterations_csv)["comm_time_s"].to_numpy()

@@ -90,11 +90,13 @@ class RunFigures(Tmp):
     def test_one_figure_per_x_axis_and_figure_3c(self):
         self.assertEqual(sorted(self.figs), sorted(
             ["accuracy_loss_vs_iterations", "accuracy_loss_vs_rounds", "accuracy_loss_vs_bits",
-             "accuracy_loss_vs_comm_time", "comm_time_per_100_iterations"]))
+             "accuracy_loss_vs_encoded_bits", "accuracy_loss_vs_comm_time",
+             "comm_time_per_100_iterations"]))
 
     def test_lines_equal_metrics_columns(self):
         for xaxis, xcol in (("iterations", "iteration"), ("rounds", "rounds"),
-                            ("bits", "paper_bits"), ("comm_time", "comm_time_s")):
+                            ("bits", "paper_bits"), ("encoded_bits", "encoded_bits"),
+                            ("comm_time", "comm_time_s")):
             fig = self.figs[f"accuracy_loss_vs_{xaxis}"]
             acc, loss = axes_by_label(fig, "accuracy"), axes_by_label(fig, "loss")
             for label, d in self.data.items():
@@ -103,7 +105,8 @@ class RunFigures(Tmp):
                     l = line(ax, label)
                     np.testing.assert_allclose(l.get_xdata(), csv[xcol].to_numpy(float))
                     np.testing.assert_allclose(l.get_ydata(), csv[ycol].to_numpy(float))
-            self.assertEqual(acc.get_xscale(), "log" if xaxis == "bits" else "linear")
+            self.assertEqual(acc.get_xscale(),
+                             "log" if xaxis in ("bits", "encoded_bits") else "linear")
             self.assertIn("fixture", fig._suptitle.get_text())
             self.assertTrue(acc.get_xlabel() and acc.get_ylabel() and loss.get_ylabel())
             legend = [t.get_text() for t in loss.get_legend().get_texts()]
@@ -306,7 +309,7 @@ class CommandLine(Tmp):
         r = self.run_cli(self.tmp / "run")  # default: png into DIR/plots
         self.assertEqual(r.returncode, 0, r.stderr)
         paths = [Path(p) for p in r.stdout.split()]
-        self.assertEqual(len(paths), 5)
+        self.assertEqual(len(paths), 6)
         for p in paths:
             self.assertEqual(p.parent, self.tmp / "run" / "plots")
             check_file(self, p, "png")
@@ -317,15 +320,33 @@ class CommandLine(Tmp):
                 rc = plot.main([str(self.tmp / "run"), "--format", fmt, "--out", str(self.tmp / fmt)])
             self.assertEqual(rc, 0)
             paths = [Path(p) for p in out.getvalue().split()]
-            self.assertEqual(len(paths), 5)
+            self.assertEqual(len(paths), 6)
             for p in paths:
                 check_file(self, p, fmt)
+
+    def test_only_keeps_the_named_algorithms(self):
+        fixtures.write_run(self.tmp / "run", labels=("sgd", "sparse", "sasg"), iterations=60,
+                           eval_every=20)
+        fixtures.write_seeds(self.tmp / "seeds", seeds=(1, 2), labels=("sgd", "sasg"),
+                             iterations=60, eval_every=20)
+        fixtures.write_sweep(self.tmp / "sweep")
+        for d in ("run", "seeds", "sweep"):
+            figs = plot.figures_for(self.tmp / d, only=["sasg", "sgd"])
+            for fig in figs.values():
+                labels = {l.get_label().split(" (")[0] for ax in fig.axes for l in ax.get_lines()}
+                self.assertIn("sasg", labels, d)
+                self.assertNotIn("sparse", labels, d)
+                self.assertNotIn("lasg", labels, d)
+        r = self.run_cli(self.tmp / "run", "--only", "sgd,adam")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("adam", r.stderr)
+        self.assertIn("sgd, sparse, sasg", r.stderr)
 
     def test_seeds_and_sweep_from_the_command_line(self):
         fixtures.write_seeds(self.tmp / "seeds", seeds=(1, 2), labels=("sgd", "sasg"),
                              iterations=60, eval_every=20)
         fixtures.write_sweep(self.tmp / "sweep")
-        for d, n in (("seeds", 5), ("sweep", 1)):
+        for d, n in (("seeds", 6), ("sweep", 1)):
             out = io.StringIO()
             with redirect_stdout(out):
                 self.assertEqual(plot.main([str(self.tmp / d)]), 0)

@@ -261,6 +261,24 @@ class SweepReport(Tmp):
             self.assertEqual(number(r["Rounds"]), src["rounds"])
             self.assertTrue(close(number(r["Comm. time to target (s)"]), src["comm_time_to_target_s"], 1e-3))
 
+    def test_a_swept_seed_gives_mean_and_std_per_setting_of_the_other_keys(self):
+        rows = fixtures.write_sweep(self.tmp, bandwidths=("100Mbps", "1Gbps"), seeds=[1, 2, 3],
+                                    unreached=(("sgd", "100Mbps"),))
+        t = tables(self.report_of(self.tmp))
+        for bw in ("100Mbps", "1Gbps"):
+            table = t[f"Over 3 seeds: `network.bandwidth` = {bw}"]
+            self.assertEqual(len(table), 4)
+            for r in table:
+                label = r["Algorithm"]
+                times = [x["comm_time_s"] for x in rows
+                         if x["algorithm"] == label and x["network.bandwidth"] == bw]
+                m, sd, note = mean_std(r["Comm. time (s)"])
+                self.assertTrue(close(m, statistics.mean(times), 1e-3), (label, bw, m))
+                self.assertTrue(close(sd, statistics.stdev(times), 1e-2), (label, bw, sd))
+                self.assertEqual(note, "")
+        self.assertEqual(t["Over 3 seeds: `network.bandwidth` = 100Mbps"][0]["Iterations to target"],
+                         "not reached")
+
     def test_unreached_points(self):
         fixtures.write_sweep(self.tmp)
         long = tables(self.report_of(self.tmp))["All results (sweep.csv)"]

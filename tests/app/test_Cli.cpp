@@ -337,6 +337,34 @@ TEST_F(CliTest, SweepTrainsOncePerTrainingSettingAndReplaysTheNetwork) {
   }
 }
 
+// --only runs the chosen algorithms at every point; seeds and a sweep block together are
+// refused with the way out (a sweep over "seed").
+TEST_F(CliTest, SweepOnlyRunsTheChosenAlgorithmsAndSeedsGoIntoTheSweep) {
+  nlohmann::json j = synthetic_scenario();
+  j["train"]["iterations"] = 10;
+  j["sweep"] = {{"seed", {1, 2}}, {"network.bandwidth", {"10Mbps", "1Gbps"}}};
+  const fs::path out = dir_ / "sweep";
+  CommandResult r = run("sweep " + write_json("sweep.json", j).string() +
+                        " --no-plots -q --only sgd,sasg --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json plan = nlohmann::json::parse(slurp(out / "sweep.json"));
+  ASSERT_EQ(plan["points"].size(), 4u);
+  for (const auto& p : plan["points"]) {
+    const fs::path point = out / p["name"].get<std::string>();
+    EXPECT_TRUE(fs::exists(point / "sgd" / "summary.json")) << point;
+    EXPECT_TRUE(fs::exists(point / "sasg" / "summary.json")) << point;
+    EXPECT_FALSE(fs::exists(point / "lasg")) << point;
+  }
+  j.erase("sweep");
+  j["sweep"] = {{"network.bandwidth", {"10Mbps", "1Gbps"}}};
+  j.erase("seed");
+  j["seeds"] = {1, 2};
+  CommandResult both = run("run " + write_json("both.json", j).string() + " -q --out " +
+                           (dir_ / "x").string());
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("sweep over \"seed\""), std::string::npos) << both.err;
+}
+
 // Scale-out: the job lines run under GNU parallel, then --collect builds sweep.csv.
 TEST_F(CliTest, SweepJobsRunUnderGnuParallel) {
   ASSERT_EQ(std::system("command -v parallel >/dev/null"), 0)
@@ -756,6 +784,43 @@ TEST_F(CliTest, TheTargetIsReachedOnlyStrictlyAboveIt) {
   } else {
     EXPECT_EQ(summary["iterations_to_target"], expected) << summary.dump();
   }
+}
+
+// train.stop_at_target: the run ends at the evaluation that reaches the target, with the
+// to-target figures and the rows up to there of the full run; a replay of it works.
+TEST_F(CliTest, StopAtTargetEndsTheRunAtTheTargetEvaluation) {
+  nlohmann::json j = synthetic_scenario();
+  const fs::path full = dir_ / "full";
+  ASSERT_EQ(run("run " + write_json("full.json", j).string() + " -q --out " + full.string())
+                .exit_code, 0);
+  j["train"]["stop_at_target"] = true;
+  const fs::path stopped = dir_ / "stopped";
+  const fs::path file = write_json("stopped.json", j);
+  CommandResult r = run("run " + file.string() + " -q --out " + stopped.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int reached = 0;
+  for (const std::string alg : {"sgd", "sparse", "lasg", "sasg"}) {
+    const auto whole = nlohmann::json::parse(slurp(full / alg / "summary.json"));
+    const auto cut = nlohmann::json::parse(slurp(stopped / alg / "summary.json"));
+    const nlohmann::json at = whole["iterations_to_target"];
+    EXPECT_EQ(cut["iterations"], at.is_null() ? whole["iterations"] : at) << alg;
+    for (const char* key : {"iterations_to_target", "rounds_to_target", "encoded_bits_to_target",
+                            "comm_time_to_target_s"}) {
+      EXPECT_EQ(cut[key], whole[key]) << alg << " " << key;
+    }
+    const std::string metrics = slurp(stopped / alg / "metrics.csv");
+    EXPECT_EQ(slurp(full / alg / "metrics.csv").rfind(metrics, 0), 0u) << alg << ": not a prefix";
+    reached += at.is_null() ? 0 : 1;
+  }
+  EXPECT_GE(reached, 1) << "no algorithm reached the target: the test checks nothing";
+  CommandResult replay = run("replay " + stopped.string() + " -q --out " +
+                             (dir_ / "replayed").string() + " --set network.bandwidth=10Mbps");
+  EXPECT_EQ(replay.exit_code, 0) << replay.err;
+
+  j["train"].erase("target_accuracy");
+  CommandResult no_target = run("validate " + write_json("bad.json", j).string());
+  EXPECT_EQ(no_target.exit_code, 2);
+  EXPECT_NE(no_target.err.find(".train.stop_at_target"), std::string::npos) << no_target.err;
 }
 
 }  // namespace

@@ -111,5 +111,23 @@ TEST_F(RunRecorderTest, TheTargetIsReachedOnlyStrictlyAboveIt) {
   EXPECT_TRUE(never["iterations_to_target"].is_null());
 }
 
+TEST(MemoNote, AdvisesExactWhenMemoReusedFewOfManyPatterns) {
+  RunSummary s;
+  s.algorithm = "always-threshold-ef";
+  s.network = {{"memo", {{"patterns", 4857}, {"reused", 543}, {"warmup_runs", 2},
+                         {"samples_per_pattern", 4}}}};
+  const std::string note = memo_note(s);
+  EXPECT_NE(note.find("always-threshold-ef"), std::string::npos) << note;
+  EXPECT_NE(note.find("4857 distinct upload patterns"), std::string::npos) << note;
+  EXPECT_NE(note.find("6 times"), std::string::npos) << note;
+  EXPECT_NE(note.find("\"fidelity\": \"exact\""), std::string::npos) << note;
+  s.network["memo"]["reused"] = 4857;  // every pattern used twice on average: memo pays off
+  EXPECT_EQ(memo_note(s), "");
+  s.network["memo"] = {{"patterns", 99}, {"reused", 0}};  // few patterns: cheap either way
+  EXPECT_EQ(memo_note(s), "");
+  s.network = {{"fidelity", "exact"}};
+  EXPECT_EQ(memo_note(s), "");
+}
+
 }  // namespace
 }  // namespace sasgsim

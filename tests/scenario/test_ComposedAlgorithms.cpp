@@ -169,5 +169,16 @@ TEST(ComposedAlgorithms, TwoComposedEntriesWithTheSameDefaultLabelClash) {
   EXPECT_TRUE(has_issue(issues_of(doc), ".algorithms[1]", "duplicate label \"always-fp16\""));
 }
 
+TEST(ComposedAlgorithms, ThePeriodicRuleWithTheDownlinkIsRefusedWithItsEntry) {
+  json doc = base_scenario();
+  doc["algorithms"] = json::parse(R"(["sgd", {"rule": "periodic", "period": 4}])");
+  doc["network"]["downlink"] = true;
+  const std::vector<ScenarioIssue> issues = issues_of(doc);
+  EXPECT_TRUE(has_issue(issues, ".algorithms[1]", "network.downlink"));
+  EXPECT_EQ(issues.size(), 1u) << "sgd takes no local steps:\n" << describe(issues);
+  doc["network"]["downlink"] = false;
+  EXPECT_TRUE(issues_of(doc).empty()) << describe(issues_of(doc));
+}
+
 }  // namespace
 }  // namespace sasgsim

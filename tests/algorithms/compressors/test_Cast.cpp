@@ -14,33 +14,22 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
+using test::decoded;
 using test::same;
+using test::to_vector;
 using test::vec;
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = 1;
-  setup.slices = std::move(slices);
-  setup.slots = slots;
-  return setup;
+  return compressor_setup(std::move(slices), 1, 0, slots);
 }
 
 CompressorSetup setup_of_size(int64_t n) { return setup_of({{"w", 0, n, {}}}); }
-
-torch::Tensor decoded(const Compressor& c, int slot, int64_t n) {
-  torch::Tensor out = torch::full({n}, 123.0f);
-  c.decode_into(slot, out);
-  return out;
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
-}
 
 torch::Tensor tensor_of(const std::vector<float>& v) { return torch::tensor(v, torch::kFloat32); }
 
@@ -224,7 +213,8 @@ TEST(Cast, RejectsOtherDtypesAndBadInput) {
   EXPECT_EQ(c.dtype(), torch::kBFloat16);
   EXPECT_THROW(c.encode(0, torch::zeros({2}), 0), std::logic_error);
   EXPECT_THROW(c.encode(0, torch::zeros({3}, torch::kFloat16), 0), std::logic_error);
-  EXPECT_DOUBLE_EQ(c.cost(), Cast::kCost);
+  EXPECT_DOUBLE_EQ(c.cost(), Cast::kBFloat16Cost);
+  EXPECT_DOUBLE_EQ(Cast(torch::kFloat16, setup_of_size(3)).cost(), Cast::kHalfCost);
 }
 
 }  // namespace

@@ -12,10 +12,12 @@
 
 #include "algorithms/TopK.h"
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
 using test::ivec;
 using test::same;
 using test::sorted;
@@ -34,11 +36,7 @@ CompressorOptions dgc(double density, double momentum, double clip_norm = 0.0,
 }
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, int workers = 1, int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = workers;
-  setup.slices = std::move(slices);
-  setup.slots = slots;
-  return setup;
+  return compressor_setup(std::move(slices), workers, 0, slots);
 }
 
 torch::Tensor decoded(const Dgc& c, int slot) {

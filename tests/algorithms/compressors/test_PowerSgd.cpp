@@ -8,10 +8,12 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
 using test::same;
 using test::vec;
 
@@ -25,12 +27,7 @@ CompressorOptions powersgd(int64_t rank, bool warm_start = true) {
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, int workers = 1, uint64_t seed = 7,
                          int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = workers;
-  setup.slices = std::move(slices);
-  setup.seed = seed;
-  setup.slots = slots;
-  return setup;
+  return compressor_setup(std::move(slices), workers, seed, slots);
 }
 
 std::vector<float> values_of(const torch::Tensor& t) {

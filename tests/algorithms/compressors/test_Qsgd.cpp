@@ -10,21 +10,20 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
+using test::decoded;
 using test::same;
+using test::to_vector;
 using test::vec;
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, uint64_t seed = 1, int workers = 2,
                          int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = workers;
-  setup.slices = std::move(slices);
-  setup.seed = seed;
-  setup.slots = slots;
-  return setup;
+  return compressor_setup(std::move(slices), workers, seed, slots);
 }
 
 CompressorOptions options_of(int64_t levels, int64_t bucket = 0, bool elias = false) {
@@ -34,17 +33,6 @@ CompressorOptions options_of(int64_t levels, int64_t bucket = 0, bool elias = fa
   o.bucket = bucket;
   o.elias = elias;
   return o;
-}
-
-torch::Tensor decoded(const Compressor& c, int slot, int64_t n) {
-  torch::Tensor out = torch::full({n}, 123.0f);
-  c.decode_into(slot, out);
-  return out;
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
 // The Elias omega codeword of n >= 1, built from the definition: start from "0"; while n > 1,

@@ -9,11 +9,15 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
+using test::decoded;
 using test::same;
+using test::to_vector;
 using test::vec;
 
 // n = 14 in two tensors: a = entries 0..9, b = entries 10..13.
@@ -21,12 +25,7 @@ const std::vector<TensorSlice> kSlices{{"a", 0, 10, {}}, {"b", 10, 4, {}}};
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, uint64_t seed = 1, int workers = 2,
                          int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = workers;
-  setup.slices = std::move(slices);
-  setup.seed = seed;
-  setup.slots = slots;
-  return setup;
+  return compressor_setup(std::move(slices), workers, seed, slots);
 }
 
 CompressorOptions options_of(double density, bool unbiased = false,
@@ -37,18 +36,6 @@ CompressorOptions options_of(double density, bool unbiased = false,
   options.unbiased = unbiased;
   options.scope = scope;
   return options;
-}
-
-torch::Tensor decoded(const Compressor& c, int slot, int64_t n) {
-  torch::Tensor out = torch::full({n}, 123.0f);
-  c.decode_into(slot, out);
-  return out;
-}
-
-template <typename T>
-std::vector<T> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
 }
 
 // p = (1, 2, ..., 14): every entry distinct and nonzero.
@@ -95,15 +82,33 @@ TEST(RandomK, PositionsAreDistinctSortedAndInsideEachSlice) {
   }
 }
 
-TEST(RandomK, PositionsAreTheFirstKOfAPermutationPerPart) {
-  const CompressorSetup setup = setup_of(kSlices, /*seed=*/42);
-  RandomK c(options_of(0.3), setup);
-  torch::Generator gen = worker_generator(42, 1, RandomK::kStream, torch::kCPU);
-  for (int round = 0; round < 3; ++round) {
-    c.encode(1, ramp(14), 0);
-    const torch::Tensor a = torch::randperm(10, gen, torch::kInt64).narrow(0, 0, 3);
-    const torch::Tensor b = torch::randperm(4, gen, torch::kInt64).narrow(0, 0, 1);
-    EXPECT_TRUE(same(c.indices(0), torch::cat({test::sorted(a), test::sorted(b) + 10})));
+// The plain reference of the draws: the first k distinct values of batches of 2 (k - found) + 16
+// uniform integers when 2k <= n, else the first k of a permutation; ascending.
+torch::Tensor reference_positions(int64_t n, int64_t k, torch::Generator& gen) {
+  if (2 * k > n) return test::sorted(torch::randperm(n, gen, torch::kInt64).narrow(0, 0, k));
+  std::vector<int64_t> found;
+  std::set<int64_t> seen;
+  while (static_cast<int64_t>(found.size()) < k) {
+    const int64_t batch = 2 * (k - static_cast<int64_t>(found.size())) + 16;
+    for (const int64_t d : to_vector<int64_t>(torch::randint(n, {batch}, gen, torch::kInt64))) {
+      if (static_cast<int64_t>(found.size()) < k && seen.insert(d).second) found.push_back(d);
+    }
+  }
+  return test::sorted(torch::tensor(found, torch::kInt64));
+}
+
+TEST(RandomK, PositionsAreTheFirstKDistinctDrawsPerPart) {
+  for (const double density : {0.3, 0.6}) {  // 0.6: a's k = 6 > 10 / 2 takes the permutation
+    const CompressorSetup setup = setup_of(kSlices, /*seed=*/42);
+    RandomK c(options_of(density), setup);
+    torch::Generator gen = worker_generator(42, 1, RandomK::kStream, torch::kCPU);
+    const int64_t ka = density == 0.3 ? 3 : 6, kb = density == 0.3 ? 1 : 2;
+    for (int round = 0; round < 3; ++round) {
+      c.encode(1, ramp(14), 0);
+      const torch::Tensor a = reference_positions(10, ka, gen);
+      const torch::Tensor b = reference_positions(4, kb, gen);
+      EXPECT_TRUE(same(c.indices(0), torch::cat({a, b + 10}))) << "density " << density;
+    }
   }
 }
 

@@ -8,25 +8,19 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
+using test::decoded;
 using test::same;
+using test::to_vector;
 using test::vec;
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = 2;
-  setup.slices = std::move(slices);
-  setup.slots = slots;
-  return setup;
-}
-
-torch::Tensor decoded(const Compressor& c, int slot, int64_t n) {
-  torch::Tensor out = torch::full({n}, 123.0f);
-  c.decode_into(slot, out);
-  return out;
+  return compressor_setup(std::move(slices), 2, 0, slots);
 }
 
 // Scalar reference: per slice scale = sum |p| / n (in double, rounded to float), decoded =
@@ -40,11 +34,6 @@ std::vector<float> reference(const std::vector<float>& p, const std::vector<Tens
     for (int64_t i = s.offset; i < s.offset + s.numel; ++i) out[i] = p[i] >= 0.0f ? scale : -scale;
   }
   return out;
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
 TEST(SignSgd, HandWorkedTwoTensors) {

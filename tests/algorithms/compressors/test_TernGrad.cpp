@@ -9,32 +9,20 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
+using test::decoded;
 using test::same;
+using test::to_vector;
 using test::vec;
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, uint64_t seed = 1, int workers = 2,
                          int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = workers;
-  setup.slices = std::move(slices);
-  setup.seed = seed;
-  setup.slots = slots;
-  return setup;
-}
-
-torch::Tensor decoded(const Compressor& c, int slot, int64_t n) {
-  torch::Tensor out = torch::full({n}, 123.0f);
-  c.decode_into(slot, out);
-  return out;
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+  return compressor_setup(std::move(slices), workers, seed, slots);
 }
 
 torch::Tensor ternarized(const torch::Tensor& p, const torch::Tensor& u,

@@ -8,20 +8,20 @@
 #include <torch/torch.h>
 
 #include "tests/algorithms/TestSupport.h"
+#include "tests/algorithms/compressors/CompressorTestSupport.h"
 
 namespace sasgsim {
 namespace {
 
+using test::compressor_setup;
+using test::decoded;
 using test::ivec;
 using test::same;
+using test::to_vector;
 using test::vec;
 
 CompressorSetup setup_of(std::vector<TensorSlice> slices, int slots = 1) {
-  CompressorSetup setup;
-  setup.workers = 1;
-  setup.slices = std::move(slices);
-  setup.slots = slots;
-  return setup;
+  return compressor_setup(std::move(slices), 1, 0, slots);
 }
 
 CompressorOptions options_of(double threshold) {
@@ -29,17 +29,6 @@ CompressorOptions options_of(double threshold) {
   options.kind = CompressorKind::kThreshold;
   options.threshold = threshold;
   return options;
-}
-
-torch::Tensor decoded(const Compressor& c, int slot, int64_t n) {
-  torch::Tensor out = torch::full({n}, 123.0f);
-  c.decode_into(slot, out);
-  return out;
-}
-
-std::vector<float> to_vector(const torch::Tensor& t) {
-  const torch::Tensor c = t.contiguous();
-  return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
 // Scalar reference: the positions with |p_i| > threshold (compared in double), ascending.
