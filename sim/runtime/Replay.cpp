@@ -1,7 +1,6 @@
 #include "sim/runtime/Replay.h"
 
 #include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -246,9 +245,6 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
   }
   recorder.finish(summary);
   check_counters(recorder.counters(), trace.original, source);
-  if (const std::string note = memo_note(summary); !note.empty()) {
-    std::fprintf(stderr, "%s\n", note.c_str());
-  }
   return summary;
 }
 

@@ -1,6 +1,7 @@
 #include "sim/runtime/RunRecorder.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <stdexcept>
 
@@ -177,6 +178,9 @@ void RunRecorder::finish(RunSummary& summary) {
   summary.network = network_.summary();
   summary.network_host_seconds = network_host_seconds_;
   write_file_atomically(dir_ + "/summary.json", summary.to_json().dump(2) + "\n");
+  if (const std::string note = memo_note(summary); !note.empty()) {
+    std::fprintf(stderr, "%s\n", note.c_str());
+  }
 }
 
 }  // namespace sasgsim

@@ -96,7 +96,7 @@ class RunRecorder {
   // reached_target fixes the at-target figures.
   void record_evaluation(const EvaluationRecord& row, bool reached_target);
   // Completes uploads.csv and iterations.csv, fills the summary's counters, at-target figures
-  // and network summary, and writes summary.json.
+  // and network summary, writes summary.json, and prints memo_note's advice on stderr.
   void finish(RunSummary& summary);
 
   const Counters& counters() const { return counters_; }

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <ctime>
 #include <set>
 
@@ -186,9 +185,6 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
     std::unique_ptr<Network> network = make_network(scenario.network, network_setup);
     Trainer trainer(scenario, a, data, *network, settings);
     result.runs.push_back(trainer.run());
-    if (const std::string note = memo_note(result.runs.back()); !note.empty()) {
-      std::fprintf(stderr, "%s\n", note.c_str());
-    }
     host_seconds[a.label] = result.runs.back().host_seconds;
     network_host_seconds[a.label] = result.runs.back().network_host_seconds;
   }

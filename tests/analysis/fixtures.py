@@ -9,6 +9,7 @@ to iterations.csv, and summary.json holds the totals. No compute time is modelle
 from __future__ import annotations
 
 import csv
+import itertools
 import json
 import math
 import sys
@@ -242,7 +243,7 @@ def write_sweep(directory, bandwidths=("10Mbps", "100Mbps", "1Gbps"), workers=No
     size = {"sgd": 4e5, "sparse": 8e3, "lasg": 2.4e5, "sasg": 3.2e3}
     rows, points = [], []
     for bw in bandwidths:
-        for i, (w, seed) in enumerate((w, s) for w in (workers or [None]) for s in (seeds or [None])):
+        for i, (w, seed) in enumerate(itertools.product(workers or [None], seeds or [None])):
             point = (f"p{len(points):02d}_bandwidth-{bw}" + (f"_workers-{w}" if w else "")
                      + (f"_seed-{seed}" if seed else ""))
             values = {"network.bandwidth": bw, **({"workers": w} if w else {}),
