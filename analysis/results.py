@@ -5,6 +5,7 @@
     run.metrics            # one DataFrame, all algorithms, column "algorithm" added
     run.summaries          # one row per algorithm (summary.json)
     run.uploads["sasg"]    # uploads.csv of one algorithm
+    run.skips["sasg"]      # skips.csv: the worker-iterations without upload (absent in older runs)
     run.iterations["sasg"] # iterations.csv of one algorithm (absent in older runs)
 
 Three kinds of directory (see detect()):
@@ -57,6 +58,7 @@ class Run:
     summaries: pd.DataFrame
     uploads: dict[str, pd.DataFrame] = field(default_factory=dict)
     iterations: dict[str, pd.DataFrame] = field(default_factory=dict)
+    skips: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @property
     def scenario(self) -> dict:
@@ -209,7 +211,7 @@ _RUN_HOW = "produce a results directory with `sasgsim run SCENARIO --out DIR`"
 
 def load_run(directory: str | Path, uploads: bool = True) -> Run:
     """One run directory. Algorithms without summary.json (not finished) are left out;
-    uploads=False skips the (large) uploads.csv files."""
+    uploads=False skips the (large) uploads.csv and skips.csv files."""
     directory = Path(directory)
     manifest_path = directory / "manifest.json"
     if not manifest_path.exists():
@@ -219,7 +221,7 @@ def load_run(directory: str | Path, uploads: bool = True) -> Run:
     labels = manifest.get("algorithms") or [
         a.get("label", a.get("name")) if isinstance(a, dict) else a
         for a in (manifest.get("scenario") or {}).get("algorithms", [])]
-    metrics, summaries, upload_frames, iteration_frames = [], [], {}, {}
+    metrics, summaries, upload_frames, skip_frames, iteration_frames = [], [], {}, {}, {}
     for label in labels:
         alg_dir = directory / label
         if not (alg_dir / "summary.json").exists():
@@ -231,6 +233,8 @@ def load_run(directory: str | Path, uploads: bool = True) -> Run:
         summaries.append(_read_json(alg_dir / "summary.json", how))
         if uploads and (alg_dir / "uploads.csv").exists():
             upload_frames[label] = _read_csv(alg_dir / "uploads.csv", how)
+        if uploads and (alg_dir / "skips.csv").exists():
+            skip_frames[label] = _read_csv(alg_dir / "skips.csv", how)
         if (alg_dir / "iterations.csv").exists():
             iteration_frames[label] = _read_csv(alg_dir / "iterations.csv", how)
     if not summaries:
@@ -245,6 +249,7 @@ def load_run(directory: str | Path, uploads: bool = True) -> Run:
         summaries=pd.DataFrame(summaries),
         uploads=upload_frames,
         iterations=iteration_frames,
+        skips=skip_frames,
     )
 
 

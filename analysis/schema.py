@@ -7,7 +7,7 @@ them again.
 
     from analysis.schema import algorithm_names, columns, summary_keys
     algorithm_names()        # ("sgd", "sparse", "lasg", "sasg"), the simulator's catalog order
-    columns("metrics.csv")   # also "uploads.csv", "iterations.csv"
+    columns("metrics.csv")   # also "uploads.csv", "skips.csv", "iterations.csv"
     summary_keys()           # summary.json: the keys always written, then the to-target ones
 """
 from __future__ import annotations
@@ -17,7 +17,7 @@ import json
 from pathlib import Path
 
 SCHEMA_PATH = Path(__file__).resolve().with_name("result_schema.json")
-CSV_FILES = ("metrics.csv", "uploads.csv", "iterations.csv")
+CSV_FILES = ("metrics.csv", "uploads.csv", "skips.csv", "iterations.csv")
 
 
 @functools.lru_cache(maxsize=None)
@@ -49,7 +49,7 @@ def algorithm_traits(name: str) -> dict[str, bool] | None:
 
 
 def columns(csv_file: str) -> tuple[str, ...]:
-    """The columns of metrics.csv, uploads.csv or iterations.csv, in file order."""
+    """The columns of metrics.csv, uploads.csv, skips.csv or iterations.csv, in file order."""
     if csv_file not in CSV_FILES:
         raise KeyError(f"{csv_file!r} is none of {', '.join(CSV_FILES)}")
     return _names(result_schema()[csv_file])

@@ -46,6 +46,7 @@ json algorithms_json() {
 json schema_json() {
   return {{"metrics.csv", fields_json(kMetrics)},
           {"uploads.csv", fields_json(kUploads)},
+          {"skips.csv", fields_json(kSkips)},
           {"iterations.csv", fields_json(kIterations)},
           {"summary.json",
            {{"always", fields_json(summary::kAlways)},

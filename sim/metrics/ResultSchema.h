@@ -1,5 +1,5 @@
 // The names of everything sasgsim writes, declared once: the columns of metrics.csv,
-// uploads.csv, iterations.csv and sweep.csv and the keys of summary.json, each with its unit
+// uploads.csv, skips.csv, iterations.csv and sweep.csv and the keys of summary.json, each with its unit
 // and meaning. The writers use these names; `sasgsim schema --results` prints them as JSON,
 // which analysis/result_schema.json holds for the Python readers (a test keeps the two equal).
 #pragma once
@@ -56,6 +56,13 @@ inline constexpr std::array<Field, 11> kUploads{{
     {"start_s", "s", "first byte offered: prepared and ready"},
     {"delivered_s", "s", "last byte at the server"},
     {"finish_s", "s", "received and aggregated by the server (its receive costs done)"},
+}};
+
+// <algorithm>/skips.csv: one row per worker-iteration without upload.
+inline constexpr std::array<Field, 3> kSkips{{
+    {"iteration", "", "t, from 0"},
+    {"worker", "", "m, from 0"},
+    {"computed_s", "s", "its computation done (it then posts its receive of the model)"},
 }};
 
 // <algorithm>/iterations.csv: one row per iteration.

@@ -76,23 +76,40 @@ void AnalyticNetwork::concurrent(const std::vector<Upload>& uploads, const Compu
   out.end_s = uploads.empty() ? 0.0 : cpu.free_s();
 }
 
-double AnalyticNetwork::downlink_end_s(double start_s) const {
+std::vector<double> AnalyticNetwork::model_ready_s(const std::vector<Upload>& uploads,
+                                                   const ComputeSpan& compute,
+                                                   const TransferResult& out) const {
+  const int64_t ready_bytes = options_.costs.rendezvous_bytes;
+  std::vector<double> ready(paths_.size(), 0.0);
+  if (ready_bytes == 0) return ready;
+  for (size_t m = 0; m < paths_.size(); ++m) {
+    ready[m] = compute.worker_s(static_cast<int>(m)) +
+               leg_s(paths_[m], paths_[m].up_rate_bps, ready_bytes);
+  }
+  for (size_t i = 0; i < uploads.size(); ++i) {
+    ready[uploads[i].worker] = ready_behind_upload_s(options_, uploads[i].worker, out.delivered_s[i]);
+  }
+  return ready;
+}
+
+double AnalyticNetwork::downlink_end_s(double start_s, const std::vector<double>& ready_s) const {
   const MessageCosts& costs = options_.costs;
   const double sent_s = start_s + costs.send_s(model_bytes_);
   double end_s = sent_s;
   int receivers = 0;
-  double first_latency_s = std::numeric_limits<double>::infinity();
+  double first_arrival_s = std::numeric_limits<double>::infinity();
   for (size_t m = 0; m < paths_.size(); ++m) {
     if (!options_.is_remote(static_cast<int>(m))) continue;
-    end_s = std::max(end_s, sent_s + leg_s(paths_[m], paths_[m].down_rate_bps, model_bytes_));
-    first_latency_s = std::min(first_latency_s, paths_[m].latency_s);
+    const double send_s = std::max(sent_s, ready_s[m]);  // once the worker is ready
+    end_s = std::max(end_s, send_s + leg_s(paths_[m], paths_[m].down_rate_bps, model_bytes_));
+    first_arrival_s = std::min(first_arrival_s, send_s + paths_[m].latency_s);
     ++receivers;
   }
   if (receivers == 0) return start_s;
   if (options_.topology == TopologyKind::kSwitch) {
-    end_s = std::max(end_s, sent_s + first_latency_s +
-                                8.0 * static_cast<double>(model_bytes_) * receivers /
-                                    options_.server_link.download_rate());
+    end_s = std::max(end_s, first_arrival_s + 8.0 * static_cast<double>(model_bytes_) *
+                                                  receivers /
+                                                  options_.server_link.download_rate());
   }
   return end_s + costs.receive_s(model_bytes_);
 }
@@ -116,6 +133,9 @@ void AnalyticNetwork::account(const std::vector<Upload>& uploads) {
 TransferResult AnalyticNetwork::simulate(int64_t /*iteration*/,
                                          const std::vector<Upload>& uploads,
                                          const ComputeSpan& compute) {
+  if (!compute.workers_s.empty() && compute.workers_s.size() != paths_.size()) {
+    throw std::logic_error("AnalyticNetwork: the compute span must give every worker's time");
+  }
   account(uploads);
   TransferResult result;
   result.resize(uploads.size());
@@ -142,7 +162,8 @@ TransferResult AnalyticNetwork::simulate(int64_t /*iteration*/,
       ++receivers;
     }
     if (options_.topology == TopologyKind::kSwitch) traffic_[workers].down_bytes += model_bytes_ * receivers;
-    result.end_s = downlink_end_s(std::max(result.end_s, compute.slowest_s));
+    result.end_s = downlink_end_s(std::max(result.end_s, compute.slowest_s),
+                                  model_ready_s(uploads, compute, result));
     result.wire_bytes += model_bytes_ * receivers;
   }
   return result;

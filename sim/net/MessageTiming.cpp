@@ -20,6 +20,14 @@ double server_start_s(const NetworkOptions& options, const ComputeSpan& compute)
   return options.is_remote(0) ? 0.0 : compute.worker0_s;
 }
 
+double ready_behind_upload_s(const NetworkOptions& options, int worker, double delivered_s) {
+  double rate_bps = options.link_of(worker).rate_bps;
+  if (options.topology == TopologyKind::kSwitch) {
+    rate_bps = std::min(rate_bps, options.server_link.upload_rate());
+  }
+  return delivered_s + 8.0 * static_cast<double>(options.costs.rendezvous_bytes) / rate_bps;
+}
+
 double aggregate_local(const Upload& up, const MessageCosts& costs, double server_s,
                        size_t index, TransferResult& out) {
   out.prepared_s[index] = out.ready_s[index] = out.start_s[index] = out.delivered_s[index] =

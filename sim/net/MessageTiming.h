@@ -40,6 +40,11 @@ void compose_sequential(const std::vector<Upload>& uploads, const std::vector<Ne
                         const NetworkOptions& options, const ComputeSpan& compute,
                         TransferResult& out);
 
+// When an uploading worker's ready message for the model (downlink), sent behind its upload
+// in the same stream, reaches the server: the upload's `delivered_s` plus the message's wire
+// time over the worker's path (its link, capped by the server card behind a switch).
+double ready_behind_upload_s(const NetworkOptions& options, int worker, double delivered_s);
+
 // Aggregation of a co-located worker 0's upload when the server's computation is done
 // (`server_s`): fills its times and returns when the server's CPU is free again.
 double aggregate_local(const Upload& up, const MessageCosts& costs, double server_s,

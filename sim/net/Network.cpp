@@ -17,6 +17,11 @@ TransferResult Network::transfer(int64_t iteration, const std::vector<Upload>& u
   if (!within(slowest_s, slowest_s) || !within(compute.worker0_s, slowest_s)) {
     throw std::logic_error("Network: the compute span must be finite, >= 0, worker 0 <= slowest");
   }
+  for (double done_s : compute.workers_s) {
+    if (!within(done_s, slowest_s)) {
+      throw std::logic_error("Network: every worker's computation must lie within the span");
+    }
+  }
   for (const Upload& up : uploads) {
     if (!within(up.computed_s, slowest_s)) {
       throw std::logic_error("Network: an upload's computed_s must lie within the compute span");

@@ -25,9 +25,16 @@ struct Upload {
 // (every worker starting to compute): a server that hosts worker 0 begins receiving when
 // worker 0's computation is done (a dedicated one at once), and the iteration cannot end
 // before its slowest worker, uploading or not, is done.
+// With the downlink on, every remote worker posts its receive of the model once its own part
+// is done (a ready message to the server): an uploading worker after its upload, in the same
+// stream; a worker that does not upload when its computation is done, workers_s.
 struct ComputeSpan {
   double worker0_s = 0.0;
   double slowest_s = 0.0;
+  std::vector<double> workers_s;  // each worker's computation done; empty: each at slowest_s
+  double worker_s(int worker) const {
+    return workers_s.empty() ? slowest_s : workers_s.at(static_cast<size_t>(worker));
+  }
 };
 
 // One iteration's timing, seconds from the iteration's start (every worker starting to
@@ -36,7 +43,8 @@ struct ComputeSpan {
 // computation is done, posts its receive and the ready message travels (rendezvous); its first
 // byte is offered when both are done; its last byte is delivered; the server then receives and
 // aggregates it (receive and aggregation costs) when its CPU is free. A co-located worker 0's
-// upload is not sent: its spans are empty up to its aggregation.
+// upload is not sent: its spans are empty up to its aggregation. The model, with the downlink
+// on, goes to each remote worker when it is prepared and that worker's ready message is in.
 struct TransferResult {
   std::vector<double> prepared_s;   // the sender's costs done
   std::vector<double> ready_s;      // the receiver's ready message arrived at the sender

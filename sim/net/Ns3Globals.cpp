@@ -126,6 +126,11 @@ constexpr OwnedAttribute kOwnedAttributes[] = {
      "network.latency, network.per_worker and network.server_link"},
     {"ns3::PointToPointNetDevice::InterframeGap", "network.framing_bytes"},
     {"ns3::QueueBase::MaxSize", "network.queue_packets"},
+    {"ns3::FifoQueueDisc::MaxSize", "network.queue_packets"},
+    {"ns3::RedQueueDisc::MaxSize", "network.queue_packets"},
+    {"ns3::CoDelQueueDisc::MaxSize", "network.queue_packets"},
+    {"ns3::FqCoDelQueueDisc::MaxSize", "network.queue_packets"},
+    {"ns3::PieQueueDisc::MaxSize", "network.queue_packets"},
     {"ns3::RateErrorModel::ErrorRate", "network.loss.rate"},
     {"ns3::RateErrorModel::ErrorUnit", "network.loss (which loses whole packets)"},
     {"ns3::BurstErrorModel::ErrorRate", "network.loss.rate and network.loss.burst_packets"},
@@ -179,6 +184,14 @@ std::vector<ns3::TypeId> types_in_use(const NetworkOptions& options) {
   if (options.loss.rate > 0.0) {
     names.push_back(options.loss.burst_packets > 1 ? "ns3::BurstErrorModel" : "ns3::RateErrorModel");
   }
+  if (const std::string disc = queue_disc_type(options.queue_discipline); !disc.empty()) {
+    names.push_back(disc);
+    names.push_back("ns3::QueueDisc");
+    // fq_codel's flows are CoDel queue discs
+    if (options.queue_discipline == QueueDisciplineKind::kFqCoDel) {
+      names.push_back("ns3::CoDelQueueDisc");
+    }
+  }
   std::vector<ns3::TypeId> types;
   for (const std::string& n : names) {
     ns3::TypeId tid;
@@ -199,8 +212,10 @@ std::string attribute_use_problem(const NetworkOptions& options, const std::stri
   for (const ns3::TypeId& used : types_in_use(options)) {
     if (used == type || used.IsChildOf(type)) return {};
   }
+  const std::string disc = queue_disc_type(options.queue_discipline);
   return "this attribute has no effect: the simulated topology creates no ns-3 \"" +
-         type.GetName() + "\" (it has point-to-point links, drop-tail queues, IPv4 and TCP" +
+         type.GetName() + "\" (it has point-to-point links, drop-tail queues" +
+         (disc.empty() ? "" : ", " + disc + " on the switch's ports") + ", IPv4 and TCP" +
          (options.loss.rate > 0.0 ? ", and the error model of network.loss" : "") + ")";
 }
 
@@ -215,6 +230,22 @@ bool is_congestion_control(const std::string& type_name) {
   factory.SetTypeId(tid);
   return ns3::DynamicCast<ns3::TcpCongestionOps>(factory.Create()) != nullptr;
 }
+
+}  // namespace
+
+std::string queue_disc_type(QueueDisciplineKind kind) {
+  switch (kind) {
+    case QueueDisciplineKind::kDropTail: return "";
+    case QueueDisciplineKind::kFifo: return "ns3::FifoQueueDisc";
+    case QueueDisciplineKind::kRed: return "ns3::RedQueueDisc";
+    case QueueDisciplineKind::kCoDel: return "ns3::CoDelQueueDisc";
+    case QueueDisciplineKind::kFqCoDel: return "ns3::FqCoDelQueueDisc";
+    case QueueDisciplineKind::kPie: return "ns3::PieQueueDisc";
+  }
+  throw std::logic_error("queue_disc_type: unknown queue discipline");
+}
+
+namespace {
 
 uint32_t ns3_seed_of(uint64_t seed) {
   const auto folded = static_cast<uint32_t>(seed ^ (seed >> 32));

@@ -4,12 +4,17 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/Scenario.h"
 
 namespace sasgsim {
+
+// The ns-3 queue disc of network.queue_discipline ("ns3::FqCoDelQueueDisc", ...); empty for
+// drop_tail, which uses none.
+std::string queue_disc_type(QueueDisciplineKind kind);
 
 class Ns3Globals {
  public:

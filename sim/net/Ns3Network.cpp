@@ -62,20 +62,21 @@ int64_t nanoseconds(double s) { return std::llround(s * 1e9); }
 
 const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vector<Upload>& uploads,
                                                 const ComputeSpan& compute, bool downlink,
-                                                const std::vector<Upload>** simulated) {
+                                                const std::vector<Upload>** simulated,
+                                                const std::vector<double>& model_ready_s) {
   auto found = memo_.find(key);
   if (found != memo_.end()) {
     ++memo_hits_;
   } else {
     Entry entry;
     entry.simulated = uploads;
-    const bool lone_leg = std::get<0>(key) == PatternKind::kSequentialLeg;
-    Ns3Session session(lone_leg ? *leg_setup_ : *session_setup_);
+    const PatternKind kind = std::get<0>(key);
+    Ns3Session session(kind == PatternKind::kSequentialLeg ? *leg_setup_ : *session_setup_);
     for (int64_t r = 0; r < options_.memo_warmup; ++r) {
-      packets_simulated_ += session.run(uploads, compute, downlink).packets;
+      packets_simulated_ += session.run(uploads, compute, downlink, model_ready_s).packets;
     }
     for (int r = 0; r < kMemoSamples; ++r) {
-      SessionOutcome outcome = session.run(uploads, compute, downlink);
+      SessionOutcome outcome = session.run(uploads, compute, downlink, model_ready_s);
       packets_simulated_ += outcome.packets;
       Measured m;
       m.result = std::move(outcome.result);
@@ -100,16 +101,65 @@ void Ns3Network::account(const Measured& m, const std::vector<Upload>& simulated
   if (options_.topology == TopologyKind::kSwitch) traffic_.back() += m.links.back();
 }
 
+const Ns3Network::Measured& Ns3Network::lone_message(int worker, int64_t bytes,
+                                                     const std::vector<Upload>** simulated) {
+  const int c = link_class_.at(static_cast<size_t>(worker));
+  const Key key{PatternKind::kSequentialLeg, {{c, bytes, 0}}, 0, 0};
+  return measure(key, {Upload{class_worker_[c], bytes}}, {}, false, simulated);
+}
+
 NetworkLeg Ns3Network::sequential_leg(const Upload& up, TransferResult& result) {
-  const int c = link_class_.at(static_cast<size_t>(up.worker));
-  if (c == kLocalClass) return {};
-  const Key key{PatternKind::kSequentialLeg, {{c, up.payload_bytes, 0}}, 0, 0};
-  const std::vector<Upload> lone{Upload{class_worker_[c], up.payload_bytes}};
+  if (link_class_.at(static_cast<size_t>(up.worker)) == kLocalClass) return {};
   const std::vector<Upload>* simulated = nullptr;
-  const Measured& m = measure(key, lone, {}, false, &simulated);
+  const Measured& m = lone_message(up.worker, up.payload_bytes, &simulated);
   result.wire_bytes += m.result.wire_bytes;
   account(m, *simulated, {up});
   return {m.result.ready_s[0], m.result.delivered_s[0] - m.result.start_s[0]};
+}
+
+// An uploading worker's ready message follows its upload; another's leaves when its
+// computation is done and takes a lone message's time (its bytes are not counted).
+std::vector<double> Ns3Network::model_ready_s(const std::vector<Upload>& uploads,
+                                              const ComputeSpan& compute,
+                                              const TransferResult& result) {
+  const int workers = static_cast<int>(link_class_.size());
+  std::vector<double> ready(static_cast<size_t>(workers), 0.0);
+  const int64_t ready_bytes = options_.costs.rendezvous_bytes;
+  if (ready_bytes == 0) return ready;
+  std::vector<int> position(ready.size(), -1);
+  for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
+  for (int m = 0; m < workers; ++m) {
+    if (link_class_[m] == kLocalClass) continue;
+    if (position[m] >= 0) {
+      ready[m] = ready_behind_upload_s(options_, m, result.delivered_s[position[m]]);
+      continue;
+    }
+    const std::vector<Upload>* simulated = nullptr;
+    const TransferResult& lone = lone_message(m, ready_bytes, &simulated).result;
+    ready[m] = compute.worker_s(m) + lone.delivered_s[0] - lone.start_s[0];
+  }
+  return ready;
+}
+
+// The broadcast is simulated from the model's preparation, each worker's model held back until
+// its ready message is in: the pattern is which workers' ready messages come late, and by how
+// much.
+void Ns3Network::add_downlink(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                              TransferResult& result) {
+  const double base_s = std::max(result.end_s, compute.slowest_s);
+  const double prepared_s = options_.costs.send_s(setup_.model_bytes);  // from base_s
+  std::vector<double> release_s = model_ready_s(uploads, compute, result);
+  Key key{PatternKind::kDownlink, {}, 0, 0};
+  for (size_t m = 0; m < release_s.size(); ++m) {
+    const int64_t late_ns = nanoseconds(release_s[m] - base_s - prepared_s);
+    release_s[m] = late_ns > 0 ? prepared_s + 1e-9 * static_cast<double>(late_ns) : 0.0;
+    if (late_ns > 0) std::get<1>(key).emplace_back(static_cast<int>(m), 0, late_ns);
+  }
+  const std::vector<Upload>* simulated = nullptr;
+  const Measured& m = measure(key, {}, {}, true, &simulated, release_s);
+  result.end_s = base_s + m.result.end_s;
+  result.wire_bytes += m.result.wire_bytes;
+  account_downlink(m);
 }
 
 void Ns3Network::account_downlink(const Measured& m) {
@@ -141,13 +191,7 @@ TransferResult Ns3Network::transfer_memo(const std::vector<Upload>& uploads,
     result = m.result;
     account(m, *simulated, uploads);
   }
-  if (options_.downlink && setup_.model_bytes > 0) {
-    const std::vector<Upload>* simulated = nullptr;
-    const Measured& m = measure(Key{PatternKind::kDownlink, {}, 0, 0}, {}, {}, true, &simulated);
-    result.end_s = std::max(result.end_s, compute.slowest_s) + m.result.end_s;
-    result.wire_bytes += m.result.wire_bytes;
-    account_downlink(m);
-  }
+  if (options_.downlink && setup_.model_bytes > 0) add_downlink(uploads, compute, result);
   return result;
 }
 
@@ -162,6 +206,9 @@ TransferResult Ns3Network::transfer_exact(const std::vector<Upload>& uploads,
 
 TransferResult Ns3Network::simulate(int64_t /*iteration*/, const std::vector<Upload>& uploads,
                                     const ComputeSpan& compute) {
+  if (!compute.workers_s.empty() && compute.workers_s.size() != link_class_.size()) {
+    throw std::logic_error("Ns3Network: the compute span must give every worker's time");
+  }
   return options_.fidelity == FidelityKind::kExact ? transfer_exact(uploads, compute)
                                                    : transfer_memo(uploads, compute);
 }

@@ -45,10 +45,12 @@ class Ns3Network : public Network {
     size_t next = 0;                // the sample the next use of the pattern gets
   };
   // A lone sequential upload's network part, concurrent uploads with the hosts' costs, or
-  // the downlink.
+  // the downlink (its workers' ready messages composed: by worker, when each is in).
   enum class PatternKind { kSequentialLeg, kConcurrent, kDownlink };
-  // The pattern's key: its kind, per upload (link class, bytes, computed in ns), and the
-  // compute span in ns (server, slowest); times are 0 where the pattern does not use them.
+  // The pattern's key: its kind, per upload (link class, bytes, computed in ns) or for the
+  // downlink per late worker (worker, 0, how much later than the model its ready message is
+  // in, in ns), and the compute span in ns (server, slowest); times are 0 where the pattern
+  // does not use them.
   using Key = std::tuple<PatternKind, std::vector<std::tuple<int, int64_t, int64_t>>, int64_t,
                          int64_t>;
   static constexpr int kLocalClass = -1;  // a co-located worker 0: no link
@@ -57,13 +59,22 @@ class Ns3Network : public Network {
   // the uploads as they were simulated.
   const Measured& measure(const Key& key, const std::vector<Upload>& uploads,
                           const ComputeSpan& compute, bool downlink,
-                          const std::vector<Upload>** simulated);
+                          const std::vector<Upload>** simulated,
+                          const std::vector<double>& model_ready_s = {});
   // Adds a pattern's traffic to the run's totals, its uploads' links renamed to `workers`.
   void account(const Measured& m, const std::vector<Upload>& simulated,
                const std::vector<Upload>& actual);
   void account_downlink(const Measured& m);
+  // A lone message of `bytes` from `worker` to the server, without the hosts' costs.
+  const Measured& lone_message(int worker, int64_t bytes, const std::vector<Upload>** simulated);
   // Upload `up`'s network part in a sequential iteration (measured, traffic accounted).
   NetworkLeg sequential_leg(const Upload& up, TransferResult& result);
+  // When each remote worker's ready message for the model reaches the server (by worker).
+  std::vector<double> model_ready_s(const std::vector<Upload>& uploads,
+                                    const ComputeSpan& compute, const TransferResult& result);
+  // The model broadcast after `result`'s uploads: its end, traffic accounted.
+  void add_downlink(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                    TransferResult& result);
   TransferResult transfer_memo(const std::vector<Upload>& uploads, const ComputeSpan& compute);
   TransferResult transfer_exact(const std::vector<Upload>& uploads, const ComputeSpan& compute);
 

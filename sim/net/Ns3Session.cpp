@@ -4,42 +4,19 @@
 #include <cmath>
 #include <stdexcept>
 #include <string>
-#include <unordered_map>
 
 #include <fmt/format.h>
-#include <ns3/data-rate.h>
-#include <ns3/drop-tail-queue.h>
 #include <ns3/inet-socket-address.h>
-#include <ns3/internet-stack-helper.h>
-#include <ns3/ipv4-header.h>
-#include <ns3/ipv4-static-routing-helper.h>
-#include <ns3/ipv4-static-routing.h>
-#include <ns3/ipv4.h>
-#include <ns3/node.h>
-#include <ns3/packet.h>
-#include <ns3/point-to-point-helper.h>
-#include <ns3/point-to-point-net-device.h>
-#include <ns3/queue-size.h>
 #include <ns3/simulator.h>
 #include <ns3/socket.h>
-#include <ns3/tcp-header.h>
 #include <ns3/tcp-socket-factory.h>
-#include <ns3/traffic-control-layer.h>
 
 #include "sim/net/MessageTiming.h"
 #include "sim/net/Ns3Links.h"
 #include "sim/net/Ns3Globals.h"
+#include "sim/net/Ns3Topology.h"
 
 namespace sasgsim {
-
-namespace {
-
-constexpr uint16_t kPort = 5000;
-// A host's own card never drops what its TCP sends (Linux's TCP Small Queues keep the excess
-// in the socket): only the switch's ports drop.
-constexpr uint32_t kHostQueuePackets = 1u << 20;
-
-}  // namespace
 
 struct Ns3Session::Impl {
   // First member: ns-3's global state outlives every ns-3 object below.
@@ -47,37 +24,34 @@ struct Ns3Session::Impl {
   Ns3SessionSetup setup;
   const NetworkOptions& net;
   int workers;
-  bool with_switch;
 
-  ns3::Ptr<ns3::Node> server;
-  ns3::Ptr<ns3::Node> switch_node;
-  std::vector<ns3::Ptr<ns3::Node>> worker_nodes;  // null for a co-located worker 0
-  std::vector<ns3::Ptr<ns3::PointToPointNetDevice>> devices;
-  std::vector<LinkTraffic> traffic;  // cumulative, per link
-  int64_t packets = 0;
+  Ns3Topology topology;
 
   ns3::Ptr<ns3::Socket> listener;
   std::vector<ns3::Ptr<ns3::Socket>> worker_sockets;  // worker side, by worker
   std::vector<ns3::Ptr<ns3::Socket>> server_sockets;  // server side, by worker
-  std::unordered_map<uint16_t, int> worker_of_port;  // a worker's local TCP port -> worker
   int remote = 0;  // workers with a host of their own
   int connected = 0;
   int accepted = 0;
   bool connect_failed = false;
   int abandoned = -1;  // a worker whose connection TCP gave up on
 
-  // The iteration in progress, per worker. The server -> worker stream carries the ready
-  // message (when the worker uploads) and then the model (downlink).
+  // The iteration in progress, per worker. The server -> worker stream carries the server's
+  // ready message (when the worker uploads) and then the model (downlink); the worker ->
+  // server stream the upload and then the worker's ready message for the model (downlink).
   struct Progress {
     int64_t payload = 0;        // bytes to upload; 0: not uploading
+    int64_t model_ready_bytes = 0;  // of the worker's ready message for the model, or 0
     int64_t up_received = 0;    // at the server
     int64_t up_unsent = 0;
-    int64_t ready_bytes = 0;    // of the ready message, 0 when there is none
+    int64_t ready_bytes = 0;    // of the server's ready message, 0 when there is none
     int64_t down_expected = 0;  // ready message + model
     int64_t down_received = 0;  // at the worker
     int64_t down_unsent = 0;
     bool prepared = false;
     bool ready = false;
+    bool delivered = false;
+    bool model_ready = false;   // the worker's ready message for the model is at the server
     bool model_awaited = false;
   };
   std::vector<Progress> progress;
@@ -88,6 +62,7 @@ struct Ns3Session::Impl {
   int uploads_pending = 0;
   int downloads_pending = 0;
   bool downlink_now = false;
+  bool model_prepared = false;  // the server's send costs for the model are done
   ServerCpu cpu;
   double start_s = 0.0;
   double receive_from_s = 0.0;  // the server starts receiving (its own computation done)
@@ -101,16 +76,15 @@ struct Ns3Session::Impl {
         setup(s),
         net(setup.options),
         workers(s.workers),
-        with_switch(s.options.topology == TopologyKind::kSwitch) {
-    if (workers < 1) throw std::logic_error("Ns3Session: workers must be >= 1");
+        topology(net, checked_workers(s.workers)) {
     for (int m = 0; m < workers; ++m) remote += net.is_remote(m) ? 1 : 0;
-    build_topology();
     open_connections();
-    install_loss();
+    topology.install_loss();
   }
 
-  static void connect(bool connected) {
-    if (!connected) throw std::logic_error("ns-3: a trace source sasgsim relies on is missing");
+  static int checked_workers(int workers) {
+    if (workers < 1) throw std::logic_error("Ns3Session: workers must be >= 1");
+    return workers;
   }
 
   static double now() { return ns3::Simulator::Now().GetSeconds(); }
@@ -125,150 +99,21 @@ struct Ns3Session::Impl {
     }
   }
 
-  // One direction of a link: its rate, and the inter-frame gap that brings each frame's wire
-  // cost from the 2 bytes of PPP to framing_bytes.
-  void configure_device(ns3::Ptr<ns3::PointToPointNetDevice> dev, double rate_bps) {
-    dev->SetDataRate(ns3::DataRate(static_cast<uint64_t>(std::llround(rate_bps))));
-    const double gap_bits = 8.0 * static_cast<double>(net.framing_bytes - 2);
-    dev->SetInterframeGap(ns3::Seconds(gap_bits / rate_bps));
-    devices.push_back(dev);
-  }
-
-  // Losses start with the first iteration: the connections are opened over lossless links
-  // (ns-3 does not recover a lost final handshake ACK before the first data).
-  void install_loss() {
-    if (net.loss.rate <= 0.0) return;
-    for (auto& dev : devices) dev->SetReceiveErrorModel(make_error_model(net.loss));
-  }
-
-  // Installs a link from `near` (worker or switch) to `far`, tracing its two directions.
-  ns3::NetDeviceContainer install_link(ns3::PointToPointHelper& p2p, double up_rate_bps,
-                                       double down_rate_bps, double latency_s,
-                                       ns3::Ptr<ns3::Node> near, ns3::Ptr<ns3::Node> far,
-                                       int index) {
-    p2p.SetChannelAttribute("Delay",
-                            ns3::TimeValue(ns3::NanoSeconds(std::llround(latency_s * 1e9))));
-    ns3::NetDeviceContainer devices = p2p.Install(near, far);
-    for (uint32_t side = 0; side < 2; ++side) {
-      const bool up = side == 0;  // the near side sends towards the server
-      auto dev = ns3::DynamicCast<ns3::PointToPointNetDevice>(devices.Get(side));
-      configure_device(dev, up ? up_rate_bps : down_rate_bps);
-      if ((up ? near : far) != switch_node) {
-        dev->GetQueue()->SetMaxSize(ns3::QueueSize(ns3::QueueSizeUnit::PACKETS, kHostQueuePackets));
-      }
-      connect(dev->TraceConnectWithoutContext(
-          "PhyTxBegin", ns3::MakeCallback(&Impl::on_transmit, this, index, up)));
-      connect(dev->GetQueue()->TraceConnectWithoutContext(
-          "Drop", ns3::MakeCallback(&Impl::on_drop, this, index, up)));
-      // A packet lost arriving here travelled the other way.
-      connect(dev->TraceConnectWithoutContext(
-          "PhyRxDrop", ns3::MakeCallback(&Impl::on_lost, this, index, !up)));
-    }
-    return devices;
-  }
-
-  void install_stacks(ns3::Ipv4StaticRoutingHelper& static_routing) {
-    ns3::InternetStackHelper stack;
-    stack.SetIpv6StackInstall(false);
-    stack.SetRoutingHelper(static_routing);
-    stack.Install(server);
-    for (auto& node : worker_nodes) {
-      if (node) stack.Install(node);
-    }
-    if (with_switch) stack.Install(switch_node);
-    // Without a queue disc, a packet that finds its device queue full is dropped by the
-    // node's traffic-control layer, before the device queue sees it; only the switch's
-    // queues fill (the hosts' do not: kHostQueuePackets).
-    if (with_switch) {
-      connect(switch_node->GetObject<ns3::TrafficControlLayer>()->TraceConnectWithoutContext(
-          "TcDrop", ns3::MakeCallback(&Impl::on_switch_drop, this)));
-    }
-  }
-
-  void build_topology() {
-    server = ns3::CreateObject<ns3::Node>();
-    for (int m = 0; m < workers; ++m) {
-      worker_nodes.push_back(net.is_remote(m) ? ns3::CreateObject<ns3::Node>() : nullptr);
-    }
-    if (with_switch) switch_node = ns3::CreateObject<ns3::Node>();
-    ns3::Ipv4StaticRoutingHelper static_routing;
-    install_stacks(static_routing);
-
-    ns3::PointToPointHelper p2p;
-    p2p.SetQueue("ns3::DropTailQueue<Packet>", "MaxSize",
-                 ns3::QueueSizeValue(ns3::QueueSize(
-                     ns3::QueueSizeUnit::PACKETS, static_cast<uint32_t>(net.queue_packets))));
-    traffic.assign(static_cast<size_t>(link_count()), LinkTraffic{});
-    ns3::Ptr<ns3::Node> hub = with_switch ? switch_node : server;
-    for (int m = 0; m < workers; ++m) {
-      if (!worker_nodes[m]) continue;
-      const LinkOptions link = net.link_of(m);
-      ns3::NetDeviceContainer d =
-          install_link(p2p, link.rate_bps, link.rate_bps, link.latency_s, worker_nodes[m], hub, m);
-      const uint32_t worker_if = add_interface(worker_nodes[m], d.Get(0), worker_link_address(m, 1));
-      add_interface(hub, d.Get(1), worker_link_address(m, 2));
-      if (with_switch) {
-        static_routing.GetStaticRouting(worker_nodes[m]->GetObject<ns3::Ipv4>())
-            ->SetDefaultRoute(worker_link_address(m, 2), worker_if);
-      }
-    }
-    if (with_switch) {
-      const ServerLinkOptions& card = net.server_link;
-      ns3::NetDeviceContainer d = install_link(p2p, card.upload_rate(), card.download_rate(),
-                                               card.latency_s, switch_node, server, workers);
-      add_interface(switch_node, d.Get(0), access_link_address(1));
-      const uint32_t server_if = add_interface(server, d.Get(1), access_link_address(2));
-      static_routing.GetStaticRouting(server->GetObject<ns3::Ipv4>())
-          ->SetDefaultRoute(access_link_address(1), server_if);
-    }
-  }
-
-  // Attributes a packet the switch dropped to the link it was queued for, from its TCP
-  // destination port: the server listens on kPort, each worker has its own local port.
-  void on_switch_drop(ns3::Ptr<const ns3::Packet> packet) {
-    ns3::Ptr<ns3::Packet> copy = packet->Copy();
-    ns3::Ipv4Header ip;
-    copy->RemoveHeader(ip);  // forwarded: it still carries its IP header
-    ns3::TcpHeader tcp;
-    copy->PeekHeader(tcp);
-    if (tcp.GetDestinationPort() == kPort) {
-      on_drop(workers, true, packet);
-      return;
-    }
-    auto found = worker_of_port.find(tcp.GetDestinationPort());
-    if (found == worker_of_port.end()) {
-      throw std::logic_error("ns-3: a dropped packet belongs to no worker connection");
-    }
-    on_drop(found->second, false, packet);
-  }
-
-  ns3::Ipv4Address server_address_for(int m) const {
-    return with_switch ? access_link_address(2) : worker_link_address(m, 2);
-  }
-
-  int worker_of(const ns3::Address& from) const {
-    const ns3::Ipv4Address ip = ns3::InetSocketAddress::ConvertFrom(from).GetIpv4();
-    for (int m = 0; m < workers; ++m) {
-      if (worker_nodes[m] && worker_link_address(m, 1) == ip) return m;
-    }
-    return -1;
-  }
-
   void open_connections() {
     worker_sockets.resize(static_cast<size_t>(workers));
     server_sockets.resize(static_cast<size_t>(workers));
     progress.assign(static_cast<size_t>(workers), Progress{});
     position.assign(static_cast<size_t>(workers), -1);
 
-    listener = ns3::Socket::CreateSocket(server, ns3::TcpSocketFactory::GetTypeId());
-    listener->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), kPort));
+    listener = ns3::Socket::CreateSocket(topology.server(), ns3::TcpSocketFactory::GetTypeId());
+    listener->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), Ns3Topology::kServerPort));
     listener->Listen();
     listener->SetAcceptCallback(ns3::MakeCallback(&Impl::on_connection_request, this),
                                 ns3::MakeCallback(&Impl::on_accepted, this));
     for (int m = 0; m < workers; ++m) {
-      if (!worker_nodes[m]) continue;
+      if (!topology.worker(m)) continue;
       ns3::Ptr<ns3::Socket> s =
-          ns3::Socket::CreateSocket(worker_nodes[m], ns3::TcpSocketFactory::GetTypeId());
+          ns3::Socket::CreateSocket(topology.worker(m), ns3::TcpSocketFactory::GetTypeId());
       s->Bind();
       s->SetConnectCallback(ns3::MakeCallback(&Impl::on_connected, this),
                             ns3::MakeCallback(&Impl::on_connect_failed, this));
@@ -276,7 +121,7 @@ struct Ns3Session::Impl {
       s->SetCloseCallbacks(ns3::MakeNullCallback<void, ns3::Ptr<ns3::Socket>>(),
                            ns3::MakeCallback(&Impl::on_abandoned, this, m));
       s->SetRecvCallback(ns3::MakeCallback(&Impl::on_worker_received, this, m));
-      s->Connect(ns3::InetSocketAddress(server_address_for(m), kPort));
+      s->Connect(ns3::InetSocketAddress(topology.server_address_for(m), Ns3Topology::kServerPort));
       worker_sockets[m] = s;
     }
     if (remote > 0) run_until_done();
@@ -289,7 +134,7 @@ struct Ns3Session::Impl {
       if (!worker_sockets[m]) continue;
       ns3::Address local;
       worker_sockets[m]->GetSockName(local);
-      worker_of_port[ns3::InetSocketAddress::ConvertFrom(local).GetPort()] = m;
+      topology.name_port(ns3::InetSocketAddress::ConvertFrom(local).GetPort(), m);
     }
   }
 
@@ -304,7 +149,7 @@ struct Ns3Session::Impl {
   bool on_connection_request(ns3::Ptr<ns3::Socket>, const ns3::Address&) { return true; }
 
   void on_accepted(ns3::Ptr<ns3::Socket> socket, const ns3::Address& from) {
-    const int m = worker_of(from);
+    const int m = topology.worker_of(from);
     if (m < 0 || server_sockets[m]) {
       throw std::logic_error("ns-3: unexpected connection at the server");
     }
@@ -339,26 +184,6 @@ struct Ns3Session::Impl {
   void on_watchdog() {
     stalled = true;
     ns3::Simulator::Stop();
-  }
-
-  void on_transmit(int link, bool up, ns3::Ptr<const ns3::Packet> packet) {
-    LinkTraffic& t = traffic[link];
-    if (up) {
-      t.up_bytes += packet->GetSize();
-      ++t.up_packets;
-    } else {
-      t.down_bytes += packet->GetSize();
-      ++t.down_packets;
-    }
-    ++packets;
-  }
-
-  void on_drop(int link, bool up, ns3::Ptr<const ns3::Packet>) {
-    ++(up ? traffic[link].up_drops : traffic[link].down_drops);
-  }
-
-  void on_lost(int link, bool up, ns3::Ptr<const ns3::Packet>) {
-    ++(up ? traffic[link].up_lost : traffic[link].down_lost);
   }
 
   void on_worker_send_ready(int m, ns3::Ptr<ns3::Socket> socket, uint32_t) {
@@ -401,19 +226,31 @@ struct Ns3Session::Impl {
     Progress& p = progress[m];
     if (!p.prepared || !p.ready) return;
     times.start_s[position[m]] = since_start();
-    p.up_unsent = p.payload;
+    p.up_unsent += p.payload + p.model_ready_bytes;  // the ready message for the model behind
+    push(*worker_sockets[m], p.up_unsent);
+  }
+
+  // A worker that does not upload posts its receive of the model when its computation is done.
+  void post_model_receive(int m) {
+    Progress& p = progress[m];
+    p.up_unsent += p.model_ready_bytes;
     push(*worker_sockets[m], p.up_unsent);
   }
 
   void on_server_received(int m, ns3::Ptr<ns3::Socket> socket) {
     Progress& p = progress[m];
     p.up_received += drain(*socket);
-    if (p.payload == 0 || p.up_received < p.payload) return;
-    if (p.up_received > p.payload) {
+    if (p.up_received > p.payload + p.model_ready_bytes) {
       throw std::logic_error("ns-3: the server received more bytes than were sent");
     }
+    if (p.payload > 0 && !p.delivered && p.up_received >= p.payload) on_delivered(m);
+    if (!p.model_ready && p.up_received == p.payload + p.model_ready_bytes) on_model_ready(m);
+  }
+
+  void on_delivered(int m) {
+    Progress& p = progress[m];
     const int64_t bytes = p.payload;
-    p.payload = 0;  // delivered
+    p.delivered = true;
     times.delivered_s[position[m]] = since_start();
     const MessageCosts& costs = net.costs;
     const double done_s = cpu.process(now(), costs.receive_s(bytes) + costs.aggregation_s(bytes));
@@ -439,19 +276,28 @@ struct Ns3Session::Impl {
     }
     const double sent_s = cpu.process(std::max(now(), slowest_end_s),
                                       net.costs.send_s(setup.downlink_bytes));
-    after(sent_s - now(), [this] { send_model(); });
+    after(sent_s - now(), [this] { on_model_prepared(); });
   }
 
-  void send_model() {
+  void on_model_prepared() {
+    model_prepared = true;
     downloads_pending = remote;
     for (int m = 0; m < workers; ++m) {
-      if (!worker_nodes[m]) continue;
-      Progress& p = progress[m];
-      p.model_awaited = true;
-      p.down_expected += setup.downlink_bytes;
-      p.down_unsent += setup.downlink_bytes;
-      push(*server_sockets[m], p.down_unsent);
+      if (topology.worker(m) && progress[m].model_ready) send_model_to(m);
     }
+  }
+
+  void on_model_ready(int m) {
+    progress[m].model_ready = true;
+    if (model_prepared) send_model_to(m);
+  }
+
+  void send_model_to(int m) {
+    Progress& p = progress[m];
+    p.model_awaited = true;
+    p.down_expected += setup.downlink_bytes;
+    p.down_unsent += setup.downlink_bytes;
+    push(*server_sockets[m], p.down_unsent);
   }
 
   void on_worker_received(int m, ns3::Ptr<ns3::Socket> socket) {
@@ -474,12 +320,23 @@ struct Ns3Session::Impl {
     ns3::Simulator::Stop();
   }
 
-  int link_count() const { return workers + (with_switch ? 1 : 0); }
 
   // Resets the per-worker state for `uploads`.
   void begin_iteration(const std::vector<Upload>& uploads, const ComputeSpan& compute,
-                       bool send_model_now) {
-    for (Progress& p : progress) p = Progress{};
+                       bool send_model_now, const std::vector<double>& model_ready_s) {
+    for (const std::vector<double>* by_worker : {&compute.workers_s, &model_ready_s}) {
+      if (!by_worker->empty() && by_worker->size() != progress.size()) {
+        throw std::logic_error("Ns3Session: per-worker times must cover every worker");
+      }
+    }
+    const bool given = !model_ready_s.empty();
+    const int64_t model_ready_bytes =
+        send_model_now && !given ? net.costs.rendezvous_bytes : 0;
+    for (Progress& p : progress) {
+      p = Progress{};
+      p.model_ready_bytes = model_ready_bytes;
+      p.model_ready = model_ready_bytes == 0 && !given;
+    }
     int previous = -1;
     for (const Upload& up : uploads) {
       if (up.worker <= previous || up.worker >= workers || up.payload_bytes <= 0) {
@@ -501,15 +358,25 @@ struct Ns3Session::Impl {
     finished = false;
     stalled = false;
     downlink_now = send_model_now;
+    model_prepared = false;
     uploads_pending = static_cast<int>(uploads.size());
     next_upload = 0;
   }
 
   // The iteration's first events: local aggregation, the senders' costs, the first receives.
-  void start_iteration(const std::vector<Upload>& uploads) {
+  void start_iteration(const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                       const std::vector<double>& model_ready_s) {
     order.clear();  // receives are posted to remote workers only
     std::fill(position.begin(), position.end(), -1);
     for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
+    for (int m = 0; m < workers; ++m) {
+      if (!topology.worker(m) || progress[m].model_ready) continue;
+      if (!model_ready_s.empty()) {
+        after(model_ready_s[m], [this, m] { on_model_ready(m); });
+      } else if (position[m] < 0) {
+        after(compute.worker_s(m), [this, m] { post_model_receive(m); });
+      }
+    }
     for (size_t i = 0; i < uploads.size(); ++i) {
       const int m = uploads[i].worker;
       if (!net.is_remote(m)) {
@@ -536,32 +403,33 @@ struct Ns3Session::Impl {
   }
 
   SessionOutcome run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
-                     bool downlink) {
+                     bool downlink, const std::vector<double>& model_ready_s) {
     SessionOutcome out;
     const bool send_model = downlink && setup.downlink_bytes > 0 && remote > 0;
-    const std::vector<LinkTraffic> before = traffic;
-    const int64_t packets_before = packets;
+    const std::vector<LinkTraffic> before = topology.traffic();
+    const int64_t packets_before = topology.packets();
     const double iteration_start_s = now();
     if (uploads.empty() && !send_model) {
       out.result.resize(0);
     } else {
-      communicate(uploads, compute, send_model);
+      communicate(uploads, compute, send_model, model_ready_s);
       out.result = times;
       out.result.end_s = end_s - start_s;
     }
     idle_until(iteration_start_s + compute.slowest_s);  // the network idles meanwhile
+    const std::vector<LinkTraffic>& traffic = topology.traffic();
     out.links.resize(traffic.size());
     for (size_t l = 0; l < traffic.size(); ++l) out.links[l] = traffic[l] - before[l];
-    out.result.wire_bytes = wire_bytes(out.links, workers, with_switch);
-    out.packets = packets - packets_before;
+    out.result.wire_bytes = wire_bytes(out.links, workers, topology.with_switch());
+    out.packets = topology.packets() - packets_before;
     return out;
   }
 
   // The iteration's messages, simulated until the last is done.
   void communicate(const std::vector<Upload>& uploads, const ComputeSpan& compute,
-                   bool send_model) {
-    begin_iteration(uploads, compute, send_model);
-    start_iteration(uploads);
+                   bool send_model, const std::vector<double>& model_ready_s) {
+    begin_iteration(uploads, compute, send_model, model_ready_s);
+    start_iteration(uploads, compute, model_ready_s);
     run_until_done();
     if (abandoned >= 0) {
       throw std::runtime_error(fmt::format(
@@ -585,11 +453,11 @@ Ns3Session::Ns3Session(const Ns3SessionSetup& setup) : impl_(std::make_unique<Im
 Ns3Session::~Ns3Session() = default;
 
 SessionOutcome Ns3Session::run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
-                               bool downlink) {
-  return impl_->run(uploads, compute, downlink);
+                               bool downlink, const std::vector<double>& model_ready_s) {
+  return impl_->run(uploads, compute, downlink, model_ready_s);
 }
 
-int Ns3Session::link_count() const { return impl_->link_count(); }
+int Ns3Session::link_count() const { return impl_->topology.link_count(); }
 
 double Ns3Session::now_s() const { return ns3::Simulator::Now().GetSeconds(); }
 

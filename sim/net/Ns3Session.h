@@ -41,11 +41,14 @@ class Ns3Session {
   // Simulates one iteration starting now: the workers' computations (each upload starts its
   // costs at its computed_s, a server hosting worker 0 receives once worker 0 is done), the uploads (each
   // worker at most once, in increasing worker order) under the configured schedule, then the
-  // downlink broadcast when `downlink` is set (once every worker is done computing); the iteration lasts at least until its slowest
-  // worker is done (the network idles meanwhile). Throws std::runtime_error if it does not
-  // complete in time.
+  // downlink broadcast when `downlink` is set (once every worker is done computing, to each
+  // remote worker once its ready message is in); the iteration lasts at least until its
+  // slowest worker is done (the network idles meanwhile). `model_ready_s`, when given (by
+  // worker, seconds from the iteration's start), says when each worker's ready message for
+  // the model is in instead of simulating those messages. Throws std::runtime_error if the
+  // iteration does not complete in time.
   SessionOutcome run(const std::vector<Upload>& uploads, const ComputeSpan& compute,
-                     bool downlink);
+                     bool downlink, const std::vector<double>& model_ready_s = {});
 
   int link_count() const;  // M, or M + 1 with a switch
   double now_s() const;    // current simulated time

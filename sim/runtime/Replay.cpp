@@ -1,5 +1,6 @@
 #include "sim/runtime/Replay.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <filesystem>
@@ -125,6 +126,7 @@ void drop_derived_buffers(nlohmann::json& doc, const std::string& where) {
 struct Trace {
   nlohmann::json original;  // summary.json
   Csv uploads;
+  Csv skips;                // the workers without upload: when they were done computing
   Csv metrics;
   Csv iterations;           // the compute model is not a network setting: it is kept
   int64_t iterations_run = 0;
@@ -143,8 +145,14 @@ int64_t iterations_run(const Trace& trace, const fs::path& source, int64_t plann
 }
 
 Trace read_trace(const fs::path& source, int64_t planned) {
+  if (!fs::exists(source / "skips.csv")) {
+    throw DataError(fmt::format("{} is missing: the run was written by an older sasgsim, whose "
+                                "results a replay cannot re-time; run the scenario again",
+                                (source / "skips.csv").string()));
+  }
   Trace trace{read_json(source / "summary.json"), Csv(source / "uploads.csv"),
-              Csv(source / "metrics.csv"), Csv(source / "iterations.csv")};
+              Csv(source / "skips.csv"), Csv(source / "metrics.csv"),
+              Csv(source / "iterations.csv")};
   trace.iterations_run = iterations_run(trace, source, planned);
   if (static_cast<int64_t>(trace.iterations.rows.size()) != trace.iterations_run) {
     throw DataError(fmt::format("{}: {} rows, expected one per iteration ({})",
@@ -183,11 +191,37 @@ EvaluationRecord evaluation_of(const Csv& metrics, const std::vector<std::string
   return e;
 }
 
-ComputeSpan compute_span_of(const Csv& iterations, int64_t t) {
+// Iteration t's computation: its span, and every worker's time from its upload or its skip
+// (the skips' rows from `next` on, advanced past them).
+ComputeSpan compute_span_of(const Trace& trace, int64_t t,
+                            const std::vector<UploadRecord>& uploads, int workers, size_t& next) {
+  const Csv& iterations = trace.iterations;
   const std::vector<std::string>& row = iterations.rows[static_cast<size_t>(t)];
   ComputeSpan span;
   span.slowest_s = iterations.number(row, iterations.index("compute_s"));
   span.worker0_s = iterations.number(row, iterations.index("worker0_computed_s"));
+  constexpr double kUnset = -1.0;
+  span.workers_s.assign(static_cast<size_t>(workers), kUnset);
+  for (const UploadRecord& up : uploads) {
+    if (up.worker >= 0 && up.worker < workers) span.workers_s[up.worker] = up.computed_s;
+  }
+  const Csv& skips = trace.skips;
+  const size_t iteration = skips.index("iteration"), worker = skips.index("worker"),
+               computed = skips.index("computed_s");
+  while (next < skips.rows.size() && skips.integer(skips.rows[next], iteration) == t) {
+    const auto& skip = skips.rows[next++];
+    const int64_t m = skips.integer(skip, worker);
+    if (m < 0 || m >= workers || span.workers_s[m] != kUnset) {
+      throw DataError(fmt::format("{}: iteration {} lists worker {} twice or out of range",
+                                  skips.path.string(), t, m));
+    }
+    span.workers_s[m] = skips.number(skip, computed);
+  }
+  if (std::find(span.workers_s.begin(), span.workers_s.end(), kUnset) != span.workers_s.end()) {
+    throw DataError(fmt::format("{}: iteration {} has a worker neither in uploads.csv nor in "
+                                "skips.csv",
+                                skips.path.string(), t));
+  }
   return span;
 }
 
@@ -221,11 +255,12 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
   Progress progress(progress_label, quiet);
   ProgressState state;
   state.total = iterations;
-  size_t next_upload = 0, next_metric = 0;
+  size_t next_upload = 0, next_skip = 0, next_metric = 0;
   const Csv& metrics = trace.metrics;
   for (int64_t t = 0; t < iterations; ++t) {
-    recorder.record_iteration(t, uploads_of(trace.uploads, t, next_upload),
-                              compute_span_of(trace.iterations, t));
+    const std::vector<UploadRecord> uploads = uploads_of(trace.uploads, t, next_upload);
+    recorder.record_iteration(
+        t, uploads, compute_span_of(trace, t, uploads, scenario.workers, next_skip));
     while (next_metric < metrics.rows.size() &&
            metrics.integer(metrics.rows[next_metric], metrics.index("iteration")) == t + 1) {
       const EvaluationRecord e = evaluation_of(metrics, metrics.rows[next_metric++]);
@@ -238,8 +273,9 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
     progress.update(state);
   }
   progress.finish(state);
-  if (next_upload != trace.uploads.rows.size() || next_metric != metrics.rows.size()) {
-    throw DataError(fmt::format("{}: the uploads or metrics rows are out of order or beyond "
+  if (next_upload != trace.uploads.rows.size() || next_skip != trace.skips.rows.size() ||
+      next_metric != metrics.rows.size()) {
+    throw DataError(fmt::format("{}: the uploads, skips or metrics rows are out of order or beyond "
                                 "iteration {}",
                                 source.string(), iterations));
   }

@@ -100,13 +100,16 @@ RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
       network_(network),
       workers_(workers),
       uploads_file_(dir_ + "/uploads.csv"),
+      skips_file_(dir_ + "/skips.csv"),
       iterations_file_(dir_ + "/iterations.csv"),
       metrics_text_(results::csv_header(results::kMetrics)) {
   // The new files are written under temporary names; the old ones must not pass for them.
-  for (const char* stale : {"summary.json", "metrics.csv", "uploads.csv", "iterations.csv"}) {
+  for (const char* stale :
+       {"summary.json", "metrics.csv", "uploads.csv", "skips.csv", "iterations.csv"}) {
     std::filesystem::remove(std::filesystem::path(dir_) / stale);
   }
   uploads_file_.stream() << results::csv_header(results::kUploads);
+  skips_file_.stream() << results::csv_header(results::kSkips);
   iterations_file_.stream() << results::csv_header(results::kIterations);
 }
 
@@ -140,6 +143,7 @@ void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& u
         << format_number(timing.start_s[i]) << ',' << format_number(timing.delivered_s[i]) << ','
         << format_number(timing.finish_s[i]) << '\n';
   }
+  write_skips(t, uploads, compute);
   iterations_file_.stream() << t << ',' << uploads.size() << ','
                             << format_number(counters_.compute_time_s + counters_.comm_time_s)
                             << ',' << fmt::format("{}", compute.slowest_s) << ','
@@ -151,6 +155,18 @@ void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& u
   counters_.iteration = t + 1;
   last_iteration_comm_s_ = timing.comm_time_s;
   uploads_in_window_ += static_cast<int64_t>(uploads.size());
+}
+
+void RunRecorder::write_skips(int64_t t, const std::vector<UploadRecord>& uploads,
+                              const ComputeSpan& compute) {
+  std::vector<bool> uploaded(static_cast<size_t>(workers_), false);
+  for (const UploadRecord& up : uploads) uploaded.at(static_cast<size_t>(up.worker)) = true;
+  for (int m = 0; m < workers_; ++m) {
+    if (!uploaded[m]) {
+      skips_file_.stream() << t << ',' << m << ',' << fmt::format("{}", compute.worker_s(m))
+                           << '\n';
+    }
+  }
 }
 
 void RunRecorder::record_evaluation(const EvaluationRecord& row, bool reached_target) {
@@ -172,6 +188,7 @@ void RunRecorder::record_evaluation(const EvaluationRecord& row, bool reached_ta
 
 void RunRecorder::finish(RunSummary& summary) {
   uploads_file_.commit();
+  skips_file_.commit();
   iterations_file_.commit();
   summary.total = counters_;
   summary.at_target = at_target_;

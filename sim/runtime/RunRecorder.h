@@ -1,6 +1,6 @@
 // Everything of a run that depends on the network: it times each iteration's uploads on the
-// network backend, keeps the cumulative counters, and writes uploads.csv, iterations.csv,
-// metrics.csv and summary.json. The training loop and the replay of a finished run share it,
+// network backend, keeps the cumulative counters, and writes uploads.csv, skips.csv,
+// iterations.csv, metrics.csv and summary.json. The training loop and the replay of a finished run share it,
 // so a replay writes exactly what a full run with the same network would.
 #pragma once
 
@@ -89,13 +89,14 @@ class RunRecorder {
   RunRecorder(std::string dir, Network& network, int workers);
 
   // Times iteration t's uploads (in worker order, each after its worker's computation) within
-  // the iteration's computation `compute`, and writes their rows.
+  // the iteration's computation `compute` (with every worker's time), and writes their rows
+  // and those of the workers that do not upload.
   void record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,
                         const ComputeSpan& compute);
   // Appends a metrics.csv row (the file is rewritten atomically); the first row with
   // reached_target fixes the at-target figures.
   void record_evaluation(const EvaluationRecord& row, bool reached_target);
-  // Completes uploads.csv and iterations.csv, fills the summary's counters, at-target figures
+  // Completes uploads.csv, skips.csv and iterations.csv, fills the summary's counters, at-target figures
   // and network summary, writes summary.json, and prints memo_note's advice on stderr.
   void finish(RunSummary& summary);
 
@@ -104,10 +105,14 @@ class RunRecorder {
   double network_host_seconds() const { return network_host_seconds_; }
 
  private:
+  void write_skips(int64_t t, const std::vector<UploadRecord>& uploads,
+                   const ComputeSpan& compute);
+
   std::string dir_;
   Network& network_;
   int workers_;
   AtomicFile uploads_file_;
+  AtomicFile skips_file_;
   AtomicFile iterations_file_;
   std::string metrics_text_;
   Counters counters_;

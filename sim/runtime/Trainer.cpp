@@ -189,6 +189,7 @@ void Trainer::record_uploads(int64_t t) {
   ComputeSpan span;
   span.slowest_s = *std::max_element(computed_s.begin(), computed_s.end());
   span.worker0_s = computed_s[0];
+  span.workers_s = computed_s;
   recorder_->record_iteration(t, uploads_, span);
 }
 

@@ -253,8 +253,9 @@ const Section<MessageCosts>& costs_section() {
         .unit("bytes")
         .meaning("Gloo-like rendezvous: before each message the receiver sends a ready message "
                  "of this size over the simulated network, and the sender starts only when it "
-                 "has arrived, so each message pays a round trip under the network's load. "
-                 "0: senders start unprompted.");
+                 "has arrived, so each message pays a round trip under the network's load "
+                 "(the model too, with the downlink: each worker's ready message follows its "
+                 "upload, or its computation when it skips). 0: senders start unprompted.");
     s.time("send_per_message", &MessageCosts::send_per_message_s)
         .meaning("Sender's software cost per message (framework, system calls), before its "
                  "first byte is offered.");
@@ -330,6 +331,17 @@ void check_worker0_link(SectionScope<NetworkOptions>& scope) {
                                        "entry \"0\", or make the server \"dedicated\"");
 }
 
+// Queue discs sit on the switch's ports: without a switch one would change nothing.
+void check_queue_discipline(SectionScope<NetworkOptions>& scope) {
+  const NetworkOptions& n = scope.value;
+  if (n.queue_discipline == QueueDisciplineKind::kDropTail || n.topology == TopologyKind::kSwitch) {
+    return;
+  }
+  scope.reader.add_issue("queue_discipline",
+                         "queue disciplines apply to the switch's ports, and topology \"direct\" "
+                         "has no switch: use topology \"switch\", or queue_discipline "
+                         "\"drop_tail\"");
+}
 
 }  // namespace
 
@@ -443,8 +455,8 @@ void declare_topology(Section<NetworkOptions>& s) {
       .meaning("Random packet loss (none by default). Needs `fidelity` `exact`.");
   s.boolean("downlink", &NetworkOptions::downlink)
       .meaning("After the uploads, the server sends the dense model (16-byte header + 4 bytes "
-               "per parameter) to every worker at once; the iteration's communication time "
-               "then ends when the last worker has it.");
+               "per parameter) to every worker, each once its ready message is in; the "
+               "iteration's communication time then ends when the last worker has it.");
 }
 
 // Keys of the ns3 backend alone.
@@ -456,10 +468,18 @@ void declare_ns3_keys(Section<NetworkOptions>& s) {
       .when("backend", kNs3)
       .unit("packets")
       .alias("queue_size", "the queue length in packets")
-      .meaning("Drop-tail queue of every switch port (ns-3's default 100): where concurrent "
-               "uploads congest. The hosts' own cards do not drop what their TCP sends (as "
-               "Linux's TCP Small Queues keep the excess in the socket). Drops are summarised "
-               "in `summary.json`.");
+      .meaning("Queue of every switch port (ns-3's default 100), the limit of its "
+               "`queue_discipline`: where concurrent uploads congest. The hosts' own cards do "
+               "not drop what their TCP sends (as Linux's TCP Small Queues keep the excess in "
+               "the socket). Drops are summarised in `summary.json`.");
+  s.choice("queue_discipline", &NetworkOptions::queue_discipline)
+      .when("backend", kNs3)
+      .meaning("How every switch port queues: `drop_tail`, ns-3's device queue of "
+               "`queue_packets` packets (tail drop); or an ns-3 queue disc of that limit in "
+               "front of a one-packet device queue, as Linux's qdiscs sit in front of a NIC: "
+               "`fifo` (pfifo), `red` (RED, ns-3's defaults), `codel`, `fq_codel` (Linux's "
+               "default qdisc), `pie`. Their own attributes go in `ns3_attributes` (e.g. "
+               "\"ns3::CoDelQueueDisc::Target\").");
   s.integer("memo_warmup", &NetworkOptions::memo_warmup, 0, std::numeric_limits<int64_t>::max())
       .when("backend", kNs3)
       .when("fidelity", {"memo"})
@@ -493,6 +513,7 @@ const Section<NetworkOptions>& network_section() {
     s.check(complete_server_link);
     s.check(check_loss_fidelity);
     s.check(check_worker0_link);
+    s.check(check_queue_discipline);
     return s;
   }();
   return keys;

@@ -35,6 +35,9 @@ enum class ServerPlacementKind { kDedicated, kWorker0 };
 // TCP defaults: as close to Linux's as ns-3 allows, or ns-3's own.
 enum class TransportProfileKind { kLinux, kNs3 };
 enum class ScheduleKind { kSequential, kConcurrent };
+// The switch ports' queueing: ns-3's drop-tail device queue alone, or an ns-3 queue disc
+// (traffic-control module) in front of a one-packet device queue.
+enum class QueueDisciplineKind { kDropTail, kFifo, kRed, kCoDel, kFqCoDel, kPie };
 enum class LrScheduleKind { kConstant, kStep };
 enum class ComputeModelKind { kNone, kFixed, kMeasured, kFlops };
 
@@ -84,6 +87,13 @@ template <>
 struct EnumNames<ScheduleKind> {
   static constexpr std::pair<ScheduleKind, const char*> kNames[] = {
       {ScheduleKind::kSequential, "sequential"}, {ScheduleKind::kConcurrent, "concurrent"}};
+};
+template <>
+struct EnumNames<QueueDisciplineKind> {
+  static constexpr std::pair<QueueDisciplineKind, const char*> kNames[] = {
+      {QueueDisciplineKind::kDropTail, "drop_tail"}, {QueueDisciplineKind::kFifo, "fifo"},
+      {QueueDisciplineKind::kRed, "red"},           {QueueDisciplineKind::kCoDel, "codel"},
+      {QueueDisciplineKind::kFqCoDel, "fq_codel"},  {QueueDisciplineKind::kPie, "pie"}};
 };
 template <>
 struct EnumNames<LrScheduleKind> {
@@ -245,7 +255,8 @@ struct NetworkOptions {
   // at once; the iteration's communication time then ends at the last worker's delivery.
   bool downlink = false;
   TransportOptions transport;            // ns3 only
-  int64_t queue_packets = 100;           // ns3: drop-tail queue of every interface, packets
+  int64_t queue_packets = 100;           // ns3: each switch port's queue, packets
+  QueueDisciplineKind queue_discipline = QueueDisciplineKind::kDropTail;  // ns3: switch ports
   int64_t memo_warmup = 2;               // ns3 memo: runs of a pattern before the measured one
   // ns3: raw attribute defaults, name -> value, applied with ns3::Config::SetDefault after
   // sasgsim's own settings (e.g. {"ns3::TcpSocketBase::MinRto": "200ms"}).

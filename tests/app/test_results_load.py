@@ -32,6 +32,12 @@ with tempfile.TemporaryDirectory() as tmp:
     summary_rounds = run.summaries.set_index("algorithm")["rounds"]
     assert final_rounds.sort_index().equals(summary_rounds.sort_index()), (final_rounds, summary_rounds)
     assert int(run.uploads["sgd"].shape[0]) == 12 * 2
+    # Every worker-iteration is an upload or a skip, as summary.json counts them.
+    for alg in ("sgd", "sasg"):
+        summary = run.summaries.set_index("algorithm").loc[alg]
+        assert len(run.skips[alg]) == summary["skipped"], (alg, run.skips[alg])
+        assert len(run.uploads[alg]) + len(run.skips[alg]) == 12 * 2, alg
+        assert list(run.skips[alg].columns) == ["iteration", "worker", "computed_s"]
     for alg, frame in run.metrics.groupby("algorithm"):
         assert frame["comm_time_s"].is_monotonic_increasing, alg
 print("1 passed, 0 failed")

@@ -20,7 +20,7 @@ std::vector<Upload> after_compute(const std::vector<double>& computed, int64_t b
 }
 
 ComputeSpan span_of(const std::vector<double>& computed) {
-  return {computed.front(), *std::max_element(computed.begin(), computed.end())};
+  return {computed.front(), *std::max_element(computed.begin(), computed.end()), computed};
 }
 
 TEST(ComputeOverlap, AnalyticUploadsOfFastWorkersHideBehindAStraggler) {
@@ -55,9 +55,9 @@ TEST(ComputeOverlap, AnIterationWithoutUploadsLastsItsComputation) {
   NetworkOptions o = net_options(NetworkBackendKind::kNs3, ScheduleKind::kConcurrent);
   o.fidelity = FidelityKind::kExact;
   Ns3Network net(o, net_setup(2));
-  EXPECT_EQ(net.transfer(0, {}, {0.0, 0.25}).comm_time_s, 0.0);
+  EXPECT_EQ(net.transfer(0, {}, {0.0, 0.25, {}}).comm_time_s, 0.0);
   const double before_s = net.summary()["simulated_s"].get<double>();
-  for (int t = 1; t < 4; ++t) EXPECT_EQ(net.transfer(t, {}, {0.0, 0.25}).comm_time_s, 0.0);
+  for (int t = 1; t < 4; ++t) EXPECT_EQ(net.transfer(t, {}, {0.0, 0.25, {}}).comm_time_s, 0.0);
   // Exact mode keeps time: the network idled through the three computations.
   EXPECT_NEAR(net.summary()["simulated_s"].get<double>() - before_s, 0.75, 1e-9);
 }
@@ -116,9 +116,9 @@ TEST(ComputeOverlap, MemoAgreesWithExactWithAStraggler) {
 TEST(ComputeOverlap, TimesOutsideTheComputationAreRejected) {
   AnalyticNetwork net(net_options(NetworkBackendKind::kAnalytic, ScheduleKind::kSequential),
                       net_setup(2));
-  EXPECT_THROW(net.transfer(0, {{0, 100, 0.5}}, {0.0, 0.1}), std::logic_error);
-  EXPECT_THROW(net.transfer(0, {{0, 100, -1.0}}, {0.0, 0.1}), std::logic_error);
-  EXPECT_THROW(net.transfer(0, {}, {0.2, 0.1}), std::logic_error);
+  EXPECT_THROW(net.transfer(0, {{0, 100, 0.5}}, {0.0, 0.1, {}}), std::logic_error);
+  EXPECT_THROW(net.transfer(0, {{0, 100, -1.0}}, {0.0, 0.1, {}}), std::logic_error);
+  EXPECT_THROW(net.transfer(0, {}, {0.2, 0.1, {}}), std::logic_error);
 }
 
 }  // namespace

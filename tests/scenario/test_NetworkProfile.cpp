@@ -89,6 +89,15 @@ TEST(NetworkKeys, ACoLocatedWorkerZeroHasNoLinkToSet) {
                        ".network.per_worker", "worker 0 hosts the server"));
 }
 
+TEST(NetworkKeys, AQueueDisciplineNeedsTheSwitch) {
+  EXPECT_TRUE(mentions(test::issues_of(with_network(
+                           {{"topology", "direct"}, {"queue_discipline", "fq_codel"}})),
+                       ".network.queue_discipline", "no switch"));
+  EXPECT_TRUE(test::issues_of(with_network({{"queue_discipline", "fq_codel"}})).empty());
+  EXPECT_TRUE(mentions(test::issues_of(with_network({{"queue_discipline", "sfq"}})),
+                       ".network.queue_discipline", "fq_codel"));
+}
+
 TEST(NetworkKeys, CostRatesTakeUnitsOrUnlimited) {
   const Scenario s = parse_scenario(
       with_network({{"costs", {{"send_rate", "2GB/s"}, {"aggregation_rate", "unlimited"},

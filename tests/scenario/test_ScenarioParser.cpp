@@ -147,7 +147,7 @@ TEST(ScenarioParser, ResolvedHoldsEveryDefaultInCanonicalForm) {
                     "send_buffer": 4194304, "receive_buffer": 6291456, "min_rto": "0.2s",
                     "delayed_ack_timeout": "40ms", "delayed_ack_count": 2,
                     "initial_window": 10},
-      "queue_packets": 100, "memo_warmup": 2, "ns3_attributes": {}})"));
+      "queue_packets": 100, "queue_discipline": "drop_tail", "memo_warmup": 2, "ns3_attributes": {}})"));
   EXPECT_EQ(r["compute"], json::parse(R"({"model": "none"})"));
 }
 
@@ -637,7 +637,7 @@ TEST(ScenarioParser, NetworkNs3SwitchScenarioRoundTripsThroughResolved) {
       "downlink": true,
       "transport": {"congestion_control": "TcpNewReno", "segment_size": 1000,
                     "send_buffer": 262144, "receive_buffer": 524288},
-      "queue_packets": 64, "memo_warmup": 3,
+      "queue_packets": 64, "queue_discipline": "fq_codel", "memo_warmup": 3,
       "ns3_attributes": {"ns3::TcpSocketBase::ReTxThreshold": 4,
                          "ns3::TcpSocketBase::Sack": false}})"), "sw.json");
   EXPECT_EQ(a.resolved["network"], json::parse(R"({
@@ -654,7 +654,7 @@ TEST(ScenarioParser, NetworkNs3SwitchScenarioRoundTripsThroughResolved) {
                     "segment_size": 1000, "send_buffer": 262144, "receive_buffer": 524288,
                     "min_rto": "0.2s", "delayed_ack_timeout": "40ms", "delayed_ack_count": 2,
                     "initial_window": 10},
-      "queue_packets": 64, "memo_warmup": 3,
+      "queue_packets": 64, "queue_discipline": "fq_codel", "memo_warmup": 3,
       "ns3_attributes": {"ns3::TcpSocketBase::ReTxThreshold": "4",
                          "ns3::TcpSocketBase::Sack": "false"}})"));
   test::expect_same(a, parse_scenario(a.resolved, "resolved.json"));
