@@ -83,6 +83,14 @@ class Algorithm {
   virtual void stage_worker(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old);
   virtual const std::vector<WorkerOutcome>& decide_workers();
 
+  // Whether the server update needs only the sum over workers of g_m(theta^t; B_m) (dense
+  // SGD: every worker uploads lr * g_m uncompressed): then the runtime may compute just that
+  // sum and call stage_sum(g_sum) instead of stage_worker for each worker. The same outcomes,
+  // and the same update to float rounding (lr * sum instead of a sum of lr * g_m).
+  virtual bool sums_gradients() const { return false; }
+  // Throws std::logic_error where sums_gradients() is false.
+  virtual void stage_sum(const torch::Tensor& g_sum);
+
   // Server rule: theta <- theta - sum over workers of the fresh or stored vectors, in place.
   // Called once per iteration after every worker_step (or after decide_workers).
   virtual void server_step(torch::Tensor& theta) = 0;

@@ -3,13 +3,15 @@
 #include <torch/torch.h>
 
 #include "algorithms/Scale.h"
+#include "algorithms/Wire.h"
 
 namespace sasgsim {
 
 AlwaysSend::AlwaysSend(const char* name, const CompressorOptions& compressor, bool error_feedback,
                        const AlgorithmSetup& setup)
     : checker_(name, setup.workers, checked_flat_numel(setup.slices, name), setup.device),
-      upload_(compressor, error_feedback, setup, checker_.numel(), /*slots=*/1) {
+      upload_(compressor, error_feedback, setup, checker_.numel(), /*slots=*/1),
+      sums_gradients_(compressor.kind == CompressorKind::kIdentity && !error_feedback) {
   const auto floats = torch::TensorOptions().dtype(torch::kFloat32).device(checker_.device());
   message_ = torch::empty({checker_.numel()}, floats);
   aggregate_ = torch::zeros({checker_.numel()}, floats);
@@ -37,6 +39,18 @@ WorkerOutcome AlwaysSend::worker_step(int worker, const torch::Tensor& g_new,
   upload_.compressor().add_decoded(0, aggregate_);
   out.uploaded = true;
   return out;
+}
+
+void AlwaysSend::stage_sum(const torch::Tensor& g_sum) {
+  if (!sums_gradients_) Algorithm::stage_sum(g_sum);
+  WorkerOutcome out;
+  out.uploaded = true;
+  out.values = checker_.numel();
+  out.payload_bytes = dense_payload_bytes(checker_.numel());  // identity's message
+  out.compression_cost = upload_.compressor().cost();
+  staged_.assign(static_cast<size_t>(checker_.workers()), out);
+  for (int m = 0; m < checker_.workers(); ++m) checker_.worker(m, g_sum, nullptr);
+  scale_into(aggregate_, g_sum, lr_);
 }
 
 void AlwaysSend::server_step(torch::Tensor& theta) {

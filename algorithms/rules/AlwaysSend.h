@@ -22,6 +22,9 @@ class AlwaysSend : public Algorithm {
   WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                             const torch::Tensor& g_old) override;
   void server_step(torch::Tensor& theta) override;
+  // Uncompressed uploads without error feedback (SGD): the server needs only lr * sum_m g_m.
+  bool sums_gradients() const override { return sums_gradients_; }
+  void stage_sum(const torch::Tensor& g_sum) override;
   ServerMemory server_memory() const override { return {}; }
 
   // e_m, flat [n] (with error feedback).
@@ -32,6 +35,7 @@ class AlwaysSend : public Algorithm {
  private:
   StepChecker checker_;
   CompressedUpload upload_;
+  bool sums_gradients_;
   double lr_ = 0.0;
   torch::Tensor message_;    // [n] lr * g of the current worker
   torch::Tensor aggregate_;  // [n] sum of this iteration's decoded messages

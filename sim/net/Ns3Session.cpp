@@ -31,6 +31,7 @@ struct Ns3Session::Impl {
   std::vector<ns3::Ptr<ns3::Socket>> worker_sockets;  // worker side, by worker
   std::vector<ns3::Ptr<ns3::Socket>> server_sockets;  // server side, by worker
   int remote = 0;  // workers with a host of their own
+  int connect_target = 0;  // connections opened so far
   int connected = 0;
   int accepted = 0;
   bool connect_failed = false;
@@ -110,8 +111,13 @@ struct Ns3Session::Impl {
     listener->Listen();
     listener->SetAcceptCallback(ns3::MakeCallback(&Impl::on_connection_request, this),
                                 ns3::MakeCallback(&Impl::on_accepted, this));
+    // In waves of at most a switch queue's worth of workers: a thousand simultaneous SYNs
+    // would overflow the switch's port and some handshakes would fail.
+    const int wave = static_cast<int>(std::min<int64_t>(net.queue_packets, workers));
     for (int m = 0; m < workers; ++m) {
       if (!topology.worker(m)) continue;
+      if (connect_target > 0 && connect_target % wave == 0) connect_opened();
+      ++connect_target;
       ns3::Ptr<ns3::Socket> s =
           ns3::Socket::CreateSocket(topology.worker(m), ns3::TcpSocketFactory::GetTypeId());
       s->Bind();
@@ -124,17 +130,22 @@ struct Ns3Session::Impl {
       s->Connect(ns3::InetSocketAddress(topology.server_address_for(m), Ns3Topology::kServerPort));
       worker_sockets[m] = s;
     }
-    if (remote > 0) run_until_done();
-    if (connect_failed || stalled || connected != remote || accepted != remote) {
-      throw std::runtime_error(fmt::format(
-          "ns-3: only {} of {} workers could connect to the server ({} accepted)", connected,
-          remote, accepted));
-    }
+    if (remote > 0) connect_opened();
     for (int m = 0; m < workers; ++m) {
       if (!worker_sockets[m]) continue;
       ns3::Address local;
       worker_sockets[m]->GetSockName(local);
       topology.name_port(ns3::InetSocketAddress::ConvertFrom(local).GetPort(), m);
+    }
+  }
+
+  // Simulates until every connection opened so far is established.
+  void connect_opened() {
+    run_until_done();
+    if (connect_failed || stalled || connected != connect_target || accepted != connect_target) {
+      throw std::runtime_error(fmt::format(
+          "ns-3: only {} of {} workers could connect to the server ({} accepted)", connected,
+          connect_target, accepted));
     }
   }
 
@@ -178,7 +189,7 @@ struct Ns3Session::Impl {
   }
 
   void stop_when_connected() {
-    if (connected == remote && accepted == remote) ns3::Simulator::Stop();
+    if (connected == connect_target && accepted == connect_target) ns3::Simulator::Stop();
   }
 
   void on_watchdog() {

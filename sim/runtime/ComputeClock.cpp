@@ -36,7 +36,7 @@ double ComputeClock::seconds_since(Clock::time_point start) const {
 
 void ComputeClock::begin_iteration() {
   std::fill(worker_s_.begin(), worker_s_.end(), 0.0);
-  decisions_s_ = 0.0;
+  shared_s_ = 0.0;
 }
 
 void ComputeClock::begin_worker(int /*worker*/) {
@@ -53,12 +53,14 @@ void ComputeClock::gradient(int worker) {
   if (!measured_) worker_s_[static_cast<size_t>(worker)] += gradient_s_;
 }
 
-void ComputeClock::begin_decisions() {
-  if (measured_) start_ = Clock::now();
+void ComputeClock::begin_shared() {
+  if (!measured_) return;
+  if (device_.is_cuda()) torch::cuda::synchronize();
+  start_ = Clock::now();
 }
 
-void ComputeClock::end_decisions() {
-  if (measured_) decisions_s_ = seconds_since(start_) / static_cast<double>(worker_s_.size());
+void ComputeClock::end_shared() {
+  if (measured_) shared_s_ += seconds_since(start_) / static_cast<double>(worker_s_.size());
 }
 
 std::vector<double> ComputeClock::worker_seconds(const std::vector<WorkerOutcome>& outcomes) const {
@@ -66,7 +68,7 @@ std::vector<double> ComputeClock::worker_seconds(const std::vector<WorkerOutcome
   for (size_t m = 0; m < worker_s_.size(); ++m) {
     // measured: the compressions are inside the timed span already.
     const double compress_s = measured_ ? 0.0 : topk_s_ * outcomes[m].compression_cost;
-    seconds[m] = (worker_s_[m] + decisions_s_ + compress_s) / options_.speed_of(static_cast<int>(m));
+    seconds[m] = (worker_s_[m] + shared_s_ + compress_s) / options_.speed_of(static_cast<int>(m));
   }
   return seconds;
 }

@@ -28,9 +28,10 @@ class ComputeClock {
   void end_worker(int worker);
   // One gradient computed by worker m (charged with "fixed" and "flops").
   void gradient(int worker);
-  // Brackets the algorithm's decisions for all workers at once (measured: shared equally).
-  void begin_decisions();
-  void end_decisions();
+  // Brackets work done for all workers at once (measured: shared equally): a batched
+  // gradient pass, the algorithm's decisions.
+  void begin_shared();
+  void end_shared();
   // Each worker's compute time in the iteration, its compressions charged: when its upload
   // can start, seconds from the iteration's start.
   std::vector<double> worker_seconds(const std::vector<WorkerOutcome>& outcomes) const;
@@ -45,7 +46,7 @@ class ComputeClock {
   double gradient_s_ = 0.0;  // modelled seconds of one gradient at speed 1
   double topk_s_ = 0.0;      // modelled seconds of one top-k selection at speed 1
   std::vector<double> worker_s_;
-  double decisions_s_ = 0.0;
+  double shared_s_ = 0.0;  // per worker
   Clock::time_point start_{};
 };
 

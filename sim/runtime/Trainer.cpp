@@ -7,6 +7,7 @@
 #include <torch/torch.h>
 
 #include "algorithms/Algorithm.h"
+#include "models/BatchedGradients.h"
 #include "models/FlatParameters.h"
 #include "models/Model.h"
 #include "sim/data/TrainingData.h"
@@ -63,7 +64,7 @@ RunSummary Trainer::run() {
   for (int64_t t = 0; t < settings_.iterations; ++t) {
     algorithm_->begin_iteration(context_at(t));
     clock_->begin_iteration();
-    for (int m = 0; m < scenario_.workers; ++m) compute_worker(m);
+    compute_workers();
     record_uploads(t);
     server_step();
     if (evaluation_due(t)) state.test_acc = evaluate_and_record(t);
@@ -100,6 +101,14 @@ void Trainer::set_up() {
   clock_ = std::make_unique<ComputeClock>(scenario_, data_, flat_->values().numel(),
                                           settings_.device);
   recorder_ = std::make_unique<RunRecorder>(settings_.out_dir, network_, scenario_.workers);
+  if (scenario_.train.worker_gradients == WorkerGradientsKind::kBatched) {
+    new_pass_ = make_batched_gradients(scenario_.model, flat_->slices());
+    old_pass_ = make_batched_gradients(scenario_.model, flat_->slices());
+  }
+  if (new_pass_) {
+    g_new_ = torch::empty_like(flat_->values());
+    g_old_ = torch::empty_like(flat_->values());
+  }
   select_test_set();
   loss_sum_ = torch::zeros(
       {}, torch::TensorOptions().dtype(torch::kFloat64).device(settings_.device));
@@ -137,31 +146,104 @@ IterationContext Trainer::context_at(int64_t t) const {
   return ctx;
 }
 
-// Worker m: its minibatch, its gradient g_new (at theta^t, or where the algorithm takes it: the
-// periodic rule's local model), and g_m(point) where the algorithm asks for it (the lazy rule's
-// theta_hat_m), then the worker rule.
-void Trainer::compute_worker(int m) {
-  Batch batch = data_.next_batch(m);
-  if (batch.images.device() != settings_.device) {
-    batch.images = batch.images.to(settings_.device);
-    batch.labels = batch.labels.to(settings_.device);
+// Every worker's minibatch, then its gradients and the worker rule: all workers in one batched
+// pass where that is possible, else one worker after another.
+void Trainer::compute_workers() {
+  std::vector<Batch> batches;
+  for (int m = 0; m < scenario_.workers; ++m) {
+    batches.push_back(data_.next_batch(m));
+    Batch& batch = batches.back();
+    if (batch.images.device() != settings_.device) {
+      batch.images = batch.images.to(settings_.device);
+      batch.labels = batch.labels.to(settings_.device);
+    }
   }
+  if (batched_now()) return compute_workers_batched(batches);
+  for (int m = 0; m < scenario_.workers; ++m) compute_worker(m, batches[m]);
+}
+
+// The batched path takes every g_new at theta^t from minibatches of one size.
+bool Trainer::batched_now() const {
+  if (!new_pass_) return false;
+  for (int m = 0; m < scenario_.workers; ++m) {
+    if (algorithm_->gradient_point(m)) return false;
+  }
+  return true;
+}
+
+// The forward/backward passes of every g_new at theta^t, then of every g_old asked for (at
+// each worker's auxiliary point); then, worker by worker, its gradients formed and the worker
+// rule: the same gradients, to float rounding, and calls as compute_worker's. SGD gets the sum
+// of the gradients alone.
+void Trainer::compute_workers_batched(std::vector<Batch>& batches) {
+  const int workers = scenario_.workers;
+  std::vector<torch::Tensor> images, labels;
+  for (const Batch& b : batches) {
+    if (b.labels.size(0) != batches[0].labels.size(0)) {
+      throw std::logic_error("Trainer: the batched path needs minibatches of one size");
+    }
+    images.push_back(b.images);
+    labels.push_back(b.labels);
+  }
+  clock_->begin_shared();
+  const std::vector<torch::Tensor> at_theta(static_cast<size_t>(workers), flat_->values());
+  loss_sum_ += new_pass_->prepare(at_theta, torch::cat(images), torch::cat(labels));
+  if (algorithm_->sums_gradients()) {
+    new_pass_->summed(g_new_);
+    for (int m = 0; m < workers; ++m) count_gradient(m, false);
+    algorithm_->stage_sum(g_new_);
+    clock_->end_shared();
+    return;
+  }
+  std::vector<int> asked;  // the workers asking for g_old, in order
+  std::vector<torch::Tensor> points, asked_images, asked_labels;
+  for (int m = 0; m < workers; ++m) {
+    if (const torch::Tensor* point = algorithm_->auxiliary_point(m)) {
+      asked.push_back(m);
+      points.push_back(*point);
+      asked_images.push_back(images[m]);
+      asked_labels.push_back(labels[m]);
+    }
+  }
+  if (!asked.empty()) old_pass_->prepare(points, torch::cat(asked_images), torch::cat(asked_labels));
+  size_t next = 0;
+  for (int m = 0; m < workers; ++m) {
+    const bool has_old = next < asked.size() && asked[next] == m;
+    count_gradient(m, has_old);
+    new_pass_->gradient(m, g_new_);
+    if (has_old) old_pass_->gradient(static_cast<int64_t>(next++), g_old_);
+    algorithm_->stage_worker(m, g_new_, has_old ? g_old_ : torch::Tensor());
+  }
+  clock_->end_shared();
+}
+
+// Worker m's g_new (and its auxiliary g_old when `auxiliary`), in the counters and the clock.
+void Trainer::count_gradient(int m, bool auxiliary) {
+  ++losses_in_window_;
+  ++summary_.gradients;
+  clock_->gradient(m);
+  if (!auxiliary) return;
+  ++summary_.aux_gradients;
+  ++summary_.gradients;
+  clock_->gradient(m);
+}
+
+// Worker m: its gradient g_new (at theta^t, or where the algorithm takes it: the periodic
+// rule's local model), and g_m(point) where the algorithm asks for it (the lazy rule's
+// theta_hat_m), then the worker rule.
+void Trainer::compute_worker(int m, const Batch& batch) {
   clock_->begin_worker(m);
   const torch::Tensor* local = algorithm_->gradient_point(m);
   loss_sum_ += local ? gradient_at(*local, batch) : compute_gradient(*model_, *flat_, batch);
   const torch::Tensor g_new = local ? flat_hat_->grads() : flat_->grads();
-  ++losses_in_window_;
-  ++summary_.gradients;
-  clock_->gradient(m);
+  const torch::Tensor* point = algorithm_->auxiliary_point(m);
+  if (point && local) throw std::logic_error("an algorithm asked for a local and an auxiliary gradient");
   torch::Tensor g_old;
-  if (const torch::Tensor* point = algorithm_->auxiliary_point(m)) {
-    if (local) throw std::logic_error("an algorithm asked for a local and an auxiliary gradient");
-    ++summary_.aux_gradients;
-    ++summary_.gradients;
+  if (point) {
     gradient_at(*point, batch);
     g_old = flat_hat_->grads();
-    clock_->gradient(m);
   }
+  count_gradient(m, point != nullptr);
   algorithm_->stage_worker(m, g_new, g_old);
   clock_->end_worker(m);
 }
@@ -175,9 +257,9 @@ torch::Tensor Trainer::gradient_at(const torch::Tensor& point, const Batch& batc
 // Each upload starts when its worker's computation is done; the server starts receiving when
 // its own is (a co-located worker 0's), and the next iteration waits for the slowest worker.
 void Trainer::record_uploads(int64_t t) {
-  clock_->begin_decisions();
+  clock_->begin_shared();
   const std::vector<WorkerOutcome>& outcomes = algorithm_->decide_workers();
-  clock_->end_decisions();
+  clock_->end_shared();
   const std::vector<double> computed_s = clock_->worker_seconds(outcomes);
   uploads_.clear();
   for (int m = 0; m < scenario_.workers; ++m) {

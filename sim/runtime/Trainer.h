@@ -18,6 +18,7 @@
 namespace sasgsim {
 
 class Algorithm;
+class BatchedGradients;
 class ComputeClock;
 class FlatParameters;
 class Model;
@@ -47,7 +48,11 @@ class Trainer {
   void set_up();
   void select_test_set();
   IterationContext context_at(int64_t t) const;
-  void compute_worker(int worker);
+  void compute_workers();
+  bool batched_now() const;
+  void compute_workers_batched(std::vector<Batch>& batches);
+  void compute_worker(int worker, const Batch& batch);
+  void count_gradient(int worker, bool auxiliary);
   torch::Tensor gradient_at(const torch::Tensor& point, const Batch& batch);
   void record_uploads(int64_t t);
   void server_step();
@@ -69,6 +74,11 @@ class Trainer {
   std::unique_ptr<FlatParameters> flat_hat_;
   std::unique_ptr<Algorithm> algorithm_;
   std::unique_ptr<ComputeClock> clock_;
+  // The batched path (null: per worker): every g_new at theta^t, and the g_old asked for.
+  std::unique_ptr<BatchedGradients> new_pass_;
+  std::unique_ptr<BatchedGradients> old_pass_;
+  torch::Tensor g_new_;  // batched path: [n], the worker's gradients in turn
+  torch::Tensor g_old_;
   std::unique_ptr<RunRecorder> recorder_;
   torch::Tensor test_images_;
   torch::Tensor test_labels_;

@@ -39,6 +39,8 @@ enum class ScheduleKind { kSequential, kConcurrent };
 // (traffic-control module) in front of a one-packet device queue.
 enum class QueueDisciplineKind { kDropTail, kFifo, kRed, kCoDel, kFqCoDel, kPie };
 enum class LrScheduleKind { kConstant, kStep };
+// Every worker's gradients in one batched pass where the model has one, or one worker at a time.
+enum class WorkerGradientsKind { kBatched, kPerWorker };
 enum class ComputeModelKind { kNone, kFixed, kMeasured, kFlops };
 
 template <>
@@ -94,6 +96,11 @@ struct EnumNames<QueueDisciplineKind> {
       {QueueDisciplineKind::kDropTail, "drop_tail"}, {QueueDisciplineKind::kFifo, "fifo"},
       {QueueDisciplineKind::kRed, "red"},           {QueueDisciplineKind::kCoDel, "codel"},
       {QueueDisciplineKind::kFqCoDel, "fq_codel"},  {QueueDisciplineKind::kPie, "pie"}};
+};
+template <>
+struct EnumNames<WorkerGradientsKind> {
+  static constexpr std::pair<WorkerGradientsKind, const char*> kNames[] = {
+      {WorkerGradientsKind::kBatched, "batched"}, {WorkerGradientsKind::kPerWorker, "per_worker"}};
 };
 template <>
 struct EnumNames<LrScheduleKind> {
@@ -161,6 +168,7 @@ struct TrainOptions {
   std::optional<double> target_accuracy;
   bool target_top5 = false;              // compare target_accuracy with top-5 accuracy
   bool stop_at_target = false;           // end the run at the evaluation that reaches the target
+  WorkerGradientsKind worker_gradients = WorkerGradientsKind::kBatched;
   int64_t eval_batch_size = 1000;        // samples per forward pass during evaluation
   // Evaluate on the first N test samples only (a shortened run, e.g. in tests); none: all.
   std::optional<int64_t> eval_samples;

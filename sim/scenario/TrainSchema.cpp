@@ -145,6 +145,14 @@ const Section<TrainOptions>& train_section() {
         .meaning("End the run at the first evaluation that reaches `target_accuracy` (needs "
                  "it): the to-target figures are those of a full run, the totals and curves "
                  "stop there. Saves the time of studies that only compare cost to target.");
+    s.choice("worker_gradients", &TrainOptions::worker_gradients)
+        .meaning("`batched`: every worker's gradients of an iteration in one pass over the "
+                 "M x b samples (batched matrix products, per-worker results), where the model "
+                 "has such a path (`fc512`) and the algorithm takes every worker's gradient at "
+                 "theta^t (not the periodic rule); otherwise, and with `per_worker`, one "
+                 "forward/backward pass per worker. The two agree to float rounding "
+                 "(tests/runtime/test_BatchedGradients.cpp); `per_worker` is for comparison "
+                 "and debugging.");
     json exactly_one = {{"oneOf", json::array({{{"required", {"iterations"}}},
                                                {{"required", {"epochs"}}}})}};
     s.check(check_length_and_target, exactly_one);

@@ -286,6 +286,16 @@ TEST(Ns3Attributes, RejectsOverriddenConflictingAndIneffectiveOnes) {
             std::string::npos);
 }
 
+// A thousand workers behind one switch: their handshakes are opened in waves that its
+// 100-packet ports hold (all at once, about 400 of them failed).
+TEST(Queues, AThousandWorkersConnectThroughOneSwitch) {
+  NetworkOptions o = ns3_exact(ScheduleKind::kSequential, 1e9, 1e-4);
+  o.topology = TopologyKind::kSwitch;
+  Ns3Network net(o, net_setup(1000));
+  const TransferResult r = net.transfer(0, {{0, 1000}, {999, 1000}});
+  EXPECT_GT(r.comm_time_s, 2 * lone_bound_s(1000, 1e9, 1e-4));
+}
+
 // Incast through one 100 Mbps card: 16 workers x 200 kB into 100-packet switch queues. Each
 // queue discipline sees it through; fifo is drop-tail's queue one place earlier, the AQMs
 // drop early to keep the queue short, which changes the outcome, and every drop is counted.
