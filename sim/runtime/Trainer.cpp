@@ -162,7 +162,7 @@ void Trainer::compute_workers() {
   for (int m = 0; m < scenario_.workers; ++m) compute_worker(m, batches[m]);
 }
 
-// The batched path takes every g_new at theta^t from minibatches of one size.
+// The batched path takes every g_new at theta^t.
 bool Trainer::batched_now() const {
   if (!new_pass_) return false;
   for (int m = 0; m < scenario_.workers; ++m) {
@@ -175,7 +175,7 @@ bool Trainer::batched_now() const {
 // each worker's auxiliary point); then, worker by worker, its gradients formed and the worker
 // rule: the same gradients, to float rounding, and calls as compute_worker's. SGD gets the sum
 // of the gradients alone.
-void Trainer::compute_workers_batched(std::vector<Batch>& batches) {
+void Trainer::compute_workers_batched(const std::vector<Batch>& batches) {
   const int workers = scenario_.workers;
   std::vector<torch::Tensor> images, labels;
   for (const Batch& b : batches) {
@@ -195,17 +195,7 @@ void Trainer::compute_workers_batched(std::vector<Batch>& batches) {
     clock_->end_shared();
     return;
   }
-  std::vector<int> asked;  // the workers asking for g_old, in order
-  std::vector<torch::Tensor> points, asked_images, asked_labels;
-  for (int m = 0; m < workers; ++m) {
-    if (const torch::Tensor* point = algorithm_->auxiliary_point(m)) {
-      asked.push_back(m);
-      points.push_back(*point);
-      asked_images.push_back(images[m]);
-      asked_labels.push_back(labels[m]);
-    }
-  }
-  if (!asked.empty()) old_pass_->prepare(points, torch::cat(asked_images), torch::cat(asked_labels));
+  const std::vector<int> asked = prepare_auxiliary(batches);
   size_t next = 0;
   for (int m = 0; m < workers; ++m) {
     const bool has_old = next < asked.size() && asked[next] == m;
@@ -215,6 +205,23 @@ void Trainer::compute_workers_batched(std::vector<Batch>& batches) {
     algorithm_->stage_worker(m, g_new_, has_old ? g_old_ : torch::Tensor());
   }
   clock_->end_shared();
+}
+
+// The passes of the g_old the algorithm asks for, each at its worker's auxiliary point and on
+// its minibatch; returns the workers that asked, in order.
+std::vector<int> Trainer::prepare_auxiliary(const std::vector<Batch>& batches) {
+  std::vector<int> asked;
+  std::vector<torch::Tensor> points, images, labels;
+  for (int m = 0; m < scenario_.workers; ++m) {
+    if (const torch::Tensor* point = algorithm_->auxiliary_point(m)) {
+      asked.push_back(m);
+      points.push_back(*point);
+      images.push_back(batches[m].images);
+      labels.push_back(batches[m].labels);
+    }
+  }
+  if (!asked.empty()) old_pass_->prepare(points, torch::cat(images), torch::cat(labels));
+  return asked;
 }
 
 // Worker m's g_new (and its auxiliary g_old when `auxiliary`), in the counters and the clock.

@@ -50,7 +50,8 @@ class Trainer {
   IterationContext context_at(int64_t t) const;
   void compute_workers();
   bool batched_now() const;
-  void compute_workers_batched(std::vector<Batch>& batches);
+  void compute_workers_batched(const std::vector<Batch>& batches);
+  std::vector<int> prepare_auxiliary(const std::vector<Batch>& batches);
   void compute_worker(int worker, const Batch& batch);
   void count_gradient(int worker, bool auxiliary);
   torch::Tensor gradient_at(const torch::Tensor& point, const Batch& batch);
