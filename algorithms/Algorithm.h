@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -90,6 +91,16 @@ class Algorithm {
   virtual bool sums_gradients() const { return false; }
   // Throws std::logic_error where sums_gradients() is false.
   virtual void stage_sum(const torch::Tensor& g_sum);
+
+  // Whether worker m's rule this iteration needs of g_new and g_old only ||g_new - g_old||^2,
+  // and g_new itself only if it uploads (the lazy rule after warm-up, deciding on the host):
+  // then the runtime may compute that number without forming the two gradients and call
+  // stage_change(m, change, g_new), which forms g_new by calling it, only for an upload. The
+  // same decisions and state as stage_worker given the same number.
+  using GradientSource = std::function<const torch::Tensor&()>;
+  virtual bool takes_change() const { return false; }
+  // Throws std::logic_error where takes_change() is false.
+  virtual void stage_change(int worker, double change, const GradientSource& g_new);
 
   // Server rule: theta <- theta - sum over workers of the fresh or stored vectors, in place.
   // Called once per iteration after every worker_step (or after decide_workers).

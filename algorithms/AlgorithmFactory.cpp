@@ -37,6 +37,10 @@ void Algorithm::stage_worker(int worker, const torch::Tensor& g_new, const torch
 
 const std::vector<WorkerOutcome>& Algorithm::decide_workers() { return staged_; }
 
+void Algorithm::stage_change(int /*worker*/, double /*change*/, const GradientSource& /*g_new*/) {
+  throw std::logic_error("stage_change: this algorithm needs both gradients");
+}
+
 void Algorithm::stage_sum(const torch::Tensor& /*g_sum*/) {
   throw std::logic_error("stage_sum: this algorithm needs every worker's gradient");
 }

@@ -160,6 +160,15 @@ LazyRule::Decision LazyRule::decide(int worker, const torch::Tensor& g_new,
   return decide_with(worker, lhs_host, threshold_host_);
 }
 
+LazyRule::Decision LazyRule::decide_by_change(int worker, double lhs) {
+  check_open(worker, "decide_by_change");
+  if (!threshold_known_ && !in_warm_up()) {
+    threshold_host_ = threshold_.item<double>();
+    threshold_known_ = true;
+  }
+  return decide_with(worker, lhs, threshold_host_);
+}
+
 void LazyRule::lhs_into(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old,
                         torch::Tensor out) {
   check_open(worker, "lhs_into");

@@ -53,6 +53,8 @@ class LazyRule {
   void lhs_into(int worker, const torch::Tensor& g_new, const torch::Tensor& g_old,
                 torch::Tensor out);
   const torch::Tensor& threshold() const { return threshold_; }  // 0-d float64, t >= D
+  // decide() given lhs = ||g_new - g_old||^2 already on the host.
+  Decision decide_by_change(int worker, double lhs);
   Decision decide_with(int worker, double lhs, double threshold);
 
   // theta <- theta - aggregate, then records ||theta^{t+1} - theta^t||^2 computed from the

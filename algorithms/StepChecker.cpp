@@ -96,14 +96,18 @@ void StepChecker::begin(const IterationContext& ctx) {
 }
 
 void StepChecker::worker(int worker, const torch::Tensor& g_new, const torch::Tensor* g_old) {
-  if (!open_) fail("worker_step", "called outside an iteration (begin_iteration first)");
-  check_worker(worker, "worker_step");
-  if (stepped_[worker]) {
-    fail("worker_step", "worker " + std::to_string(worker) + " already stepped in iteration " +
-                            std::to_string(iteration_));
-  }
   check_vector(g_new, "g_new", "worker_step");
   if (g_old != nullptr) check_vector(*g_old, "g_old", "worker_step");
+  stepped(worker, "worker_step");
+}
+
+void StepChecker::stepped(int worker, const char* where) {
+  if (!open_) fail(where, "called outside an iteration (begin_iteration first)");
+  check_worker(worker, where);
+  if (stepped_[worker]) {
+    fail(where, "worker " + std::to_string(worker) + " already stepped in iteration " +
+                    std::to_string(iteration_));
+  }
   stepped_[worker] = 1;
   ++stepped_count_;
 }

@@ -29,6 +29,8 @@ class StepChecker {
   void begin(const IterationContext& ctx);
   // g_old is checked only when given (when the algorithm asked for it).
   void worker(int worker, const torch::Tensor& g_new, const torch::Tensor* g_old);
+  // The same for a worker step given no vectors (stage_change).
+  void stepped(int worker, const char* where);
   void server(const torch::Tensor& theta);
 
   void check_worker(int worker, const char* where) const;

@@ -94,9 +94,26 @@ class Fc512Batched : public BatchedGradients {
     return loss_sum;
   }
 
-  void gradient(int64_t k, torch::Tensor& out) const override {
-    const auto [pass, first] = place_.at(static_cast<size_t>(k));
-    write(passes_[pass].slice(first, b_), out);
+  void gradient(int64_t k, torch::Tensor& out) const override { write(slice_of(k), out); }
+
+  // With D = dh - dh' on the shared samples x: ||dW1 - dW1'||^2 = ||D^T x||^2 = sum of
+  // (D D^T) * (x x^T), b x b Gram matrices (in float64) instead of the 512 x in matrix; the
+  // small second layer's difference is formed as it is.
+  double squared_change(int64_t k, const BatchedGradients& other, int64_t j) const override {
+    torch::NoGradGuard no_grad;
+    const auto& that = dynamic_cast<const Fc512Batched&>(other);
+    const Backward mine = slice_of(k), theirs = that.slice_of(j);
+    const torch::Tensor d = (mine.dh - theirs.dh).to(torch::kFloat64);
+    const torch::Tensor x = mine.x.to(torch::kFloat64);
+    const torch::Tensor w1 = (torch::mm(d, d.t()) * torch::mm(x, x.t())).sum();
+    const torch::Tensor b1 = d.sum(0).square().sum();
+    const torch::Tensor dz = (mine.dz - theirs.dz).to(torch::kFloat64);
+    const torch::Tensor w2 = (torch::mm(mine.dz.t(), mine.a) - torch::mm(theirs.dz.t(), theirs.a))
+                                 .to(torch::kFloat64)
+                                 .square()
+                                 .sum();
+    const torch::Tensor b2 = dz.sum(0).square().sum();
+    return (w1 + b1 + w2 + b2).item<double>();
   }
 
   void summed(torch::Tensor& out) const override {
@@ -116,6 +133,12 @@ class Fc512Batched : public BatchedGradients {
               dh.narrow(0, first, rows), loss_sum};
     }
   };
+
+  // Worker k's part of the last prepare.
+  Backward slice_of(int64_t k) const {
+    const auto [pass, first] = place_.at(static_cast<size_t>(k));
+    return passes_[pass].slice(first, b_);
+  }
 
   // Forward and backward over samples x (flattened) with labels y at `point`, each worker's
   // loss the mean over its b samples.

@@ -33,6 +33,9 @@ class BatchedGradients {
   virtual void gradient(int64_t k, torch::Tensor& out) const = 0;
   // The sum of every prepared worker's gradient into `out`; all of them at one point.
   virtual void summed(torch::Tensor& out) const = 0;
+  // ||g_k - g'_j||^2 for this pass's worker k and `other`'s worker j (a pass of the same model
+  // on the same minibatch, at another point), without forming either gradient.
+  virtual double squared_change(int64_t k, const BatchedGradients& other, int64_t j) const = 0;
 };
 
 // The batched path of `kind` for parameters laid out as `slices`, or nullptr when the model

@@ -98,6 +98,14 @@ void LazyAlgorithm::stage_worker(int worker, const torch::Tensor& g_new,
   pending_[static_cast<size_t>(worker)] = 1;
 }
 
+void LazyAlgorithm::stage_change(int worker, double change, const GradientSource& g_new) {
+  if (!takes_change()) Algorithm::stage_change(worker, change, g_new);
+  checker_.stepped(worker, "stage_change");
+  const LazyRule::Decision d = rule_.decide_by_change(worker, change);
+  staged_[static_cast<size_t>(worker)] = apply(worker, d, d.upload ? g_new() : torch::Tensor());
+  pending_[static_cast<size_t>(worker)] = 0;
+}
+
 const std::vector<WorkerOutcome>& LazyAlgorithm::decide_workers() {
   bool any = false;
   for (char p : pending_) any = any || p;

@@ -23,6 +23,9 @@ class LazyAlgorithm : public Algorithm {
   void begin_iteration(const IterationContext& ctx) override;
   // theta_hat_m after warm-up (t >= D), where the rule compares the two gradients.
   const torch::Tensor* auxiliary_point(int worker) const override;
+  // After warm-up, on the CPU (where decisions are not deferred to decide_workers).
+  bool takes_change() const override { return !batched_ && rule_.needs_old_gradient(); }
+  void stage_change(int worker, double change, const GradientSource& g_new) override;
   // Applies the rule; on upload calls store_upload(), on skip sends nothing.
   WorkerOutcome worker_step(int worker, const torch::Tensor& g_new,
                             const torch::Tensor& g_old) override;

@@ -200,6 +200,14 @@ void Trainer::compute_workers_batched(const std::vector<Batch>& batches) {
   for (int m = 0; m < workers; ++m) {
     const bool has_old = next < asked.size() && asked[next] == m;
     count_gradient(m, has_old);
+    if (has_old && algorithm_->takes_change()) {  // g_new formed only for an upload
+      const double change = new_pass_->squared_change(m, *old_pass_, static_cast<int64_t>(next++));
+      algorithm_->stage_change(m, change, [this, m]() -> const torch::Tensor& {
+        new_pass_->gradient(m, g_new_);
+        return g_new_;
+      });
+      continue;
+    }
     new_pass_->gradient(m, g_new_);
     if (has_old) old_pass_->gradient(static_cast<int64_t>(next++), g_old_);
     algorithm_->stage_worker(m, g_new_, has_old ? g_old_ : torch::Tensor());

@@ -127,6 +127,34 @@ TEST(BatchedGradients, Fc512AtPerWorkerPointsEqualsEachWorkersAutogradGradient) 
   expect_rows_match(out, expected);
 }
 
+// The lazy rule's number from the activations equals the one from the formed gradients.
+TEST(BatchedGradients, Fc512SquaredChangeEqualsTheFormedGradientsOne) {
+  torch::manual_seed(7);
+  Fc512Case c;
+  const torch::Tensor theta = c.flat.values().clone();
+  const torch::Tensor near = theta + 1e-3 * torch::randn_like(theta);  // a small change
+  const std::vector<torch::Tensor> points{near, theta + 0.05 * torch::randn_like(theta), near,
+                                          theta};
+  std::unique_ptr<BatchedGradients> old_pass =
+      make_batched_gradients(ModelKind::kFc512, c.flat.slices());
+  c.batched->prepare(std::vector<torch::Tensor>(kWorkers, theta), c.images, c.labels);
+  old_pass->prepare(points, c.images, c.labels);
+  const torch::Tensor g_new = gradients_of(*c.batched, kWorkers, theta.numel());
+  const torch::Tensor g_old = gradients_of(*old_pass, kWorkers, theta.numel());
+  for (int64_t k = 0; k < kWorkers; ++k) {
+    const double expected = (g_new[k].to(torch::kFloat64) - g_old[k].to(torch::kFloat64))
+                                .square()
+                                .sum()
+                                .item<double>();
+    const double change = c.batched->squared_change(k, *old_pass, k);
+    if (k == 3) {
+      EXPECT_LT(change, 1e-9) << "the same point";
+    } else {
+      EXPECT_NEAR(change, expected, 1e-4 * expected) << "worker " << k;
+    }
+  }
+}
+
 TEST(BatchedGradients, OnlyFc512HasABatchedPathSoFar) {
   torch::manual_seed(5);
   std::shared_ptr<Model> cnn = make_model(ModelKind::kCnn, {1, 28, 28}, 10);
