@@ -76,22 +76,6 @@ void AnalyticNetwork::concurrent(const std::vector<Upload>& uploads, const Compu
   out.end_s = uploads.empty() ? 0.0 : cpu.free_s();
 }
 
-std::vector<double> AnalyticNetwork::model_ready_s(const std::vector<Upload>& uploads,
-                                                   const ComputeSpan& compute,
-                                                   const TransferResult& out) const {
-  const int64_t ready_bytes = options_.costs.rendezvous_bytes;
-  std::vector<double> ready(paths_.size(), 0.0);
-  if (ready_bytes == 0) return ready;
-  for (size_t m = 0; m < paths_.size(); ++m) {
-    ready[m] = compute.worker_s(static_cast<int>(m)) +
-               leg_s(paths_[m], paths_[m].up_rate_bps, ready_bytes);
-  }
-  for (size_t i = 0; i < uploads.size(); ++i) {
-    ready[uploads[i].worker] = ready_behind_upload_s(options_, uploads[i].worker, out.delivered_s[i]);
-  }
-  return ready;
-}
-
 double AnalyticNetwork::downlink_end_s(double start_s, const std::vector<double>& ready_s) const {
   const MessageCosts& costs = options_.costs;
   const double sent_s = start_s + costs.send_s(model_bytes_);
@@ -133,9 +117,7 @@ void AnalyticNetwork::account(const std::vector<Upload>& uploads) {
 TransferResult AnalyticNetwork::simulate(int64_t /*iteration*/,
                                          const std::vector<Upload>& uploads,
                                          const ComputeSpan& compute) {
-  if (!compute.workers_s.empty() && compute.workers_s.size() != paths_.size()) {
-    throw std::logic_error("AnalyticNetwork: the compute span must give every worker's time");
-  }
+  check_every_worker_given(compute, paths_.size(), "AnalyticNetwork");
   account(uploads);
   TransferResult result;
   result.resize(uploads.size());
@@ -162,8 +144,12 @@ TransferResult AnalyticNetwork::simulate(int64_t /*iteration*/,
       ++receivers;
     }
     if (options_.topology == TopologyKind::kSwitch) traffic_[workers].down_bytes += model_bytes_ * receivers;
-    result.end_s = downlink_end_s(std::max(result.end_s, compute.slowest_s),
-                                  model_ready_s(uploads, compute, result));
+    const auto lone_leg_s = [this](int m) {
+      return leg_s(paths_[m], paths_[m].up_rate_bps, options_.costs.rendezvous_bytes);
+    };
+    result.end_s = downlink_end_s(
+        std::max(result.end_s, compute.slowest_s),
+        model_ready_s(options_, workers, uploads, compute, result, lone_leg_s));
     result.wire_bytes += model_bytes_ * receivers;
   }
   return result;

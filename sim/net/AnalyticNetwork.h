@@ -36,10 +36,6 @@ class AnalyticNetwork : public Network {
   double leg_s(const Path& p, double rate_bps, int64_t bytes) const;
   void concurrent(const std::vector<Upload>& uploads, const ComputeSpan& compute,
                   TransferResult& out) const;
-  // When each worker's ready message for the model reaches the server (by worker; 0 without
-  // a rendezvous): an uploading worker's follows its upload, another's its computation.
-  std::vector<double> model_ready_s(const std::vector<Upload>& uploads,
-                                    const ComputeSpan& compute, const TransferResult& out) const;
   // The model broadcast, prepared from `start_s`, to every remote worker once its ready message
   // is in (`ready_s`, by worker); returns its end.
   double downlink_end_s(double start_s, const std::vector<double>& ready_s) const;

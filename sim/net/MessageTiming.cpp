@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <string>
 
 namespace sasgsim {
 
@@ -20,12 +21,34 @@ double server_start_s(const NetworkOptions& options, const ComputeSpan& compute)
   return options.is_remote(0) ? 0.0 : compute.worker0_s;
 }
 
-double ready_behind_upload_s(const NetworkOptions& options, int worker, double delivered_s) {
-  double rate_bps = options.link_of(worker).rate_bps;
-  if (options.topology == TopologyKind::kSwitch) {
-    rate_bps = std::min(rate_bps, options.server_link.upload_rate());
+void check_every_worker_given(const ComputeSpan& compute, size_t workers, const char* who) {
+  if (!compute.workers_s.empty() && compute.workers_s.size() != workers) {
+    throw std::logic_error(std::string(who) + ": the compute span must give every worker's time");
   }
-  return delivered_s + 8.0 * static_cast<double>(options.costs.rendezvous_bytes) / rate_bps;
+}
+
+std::vector<double> model_ready_s(const NetworkOptions& options, int workers,
+                                  const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                                  const TransferResult& out,
+                                  const std::function<double(int)>& lone_leg_s) {
+  std::vector<double> ready(static_cast<size_t>(workers), 0.0);
+  const auto bits = 8.0 * static_cast<double>(options.costs.rendezvous_bytes);
+  if (bits == 0.0) return ready;
+  std::vector<int> position(ready.size(), -1);
+  for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
+  for (int m = 0; m < workers; ++m) {
+    if (!options.is_remote(m)) continue;
+    if (position[m] < 0) {
+      ready[m] = compute.worker_s(m) + lone_leg_s(m);
+      continue;
+    }
+    double rate_bps = options.link_of(m).rate_bps;
+    if (options.topology == TopologyKind::kSwitch) {
+      rate_bps = std::min(rate_bps, options.server_link.upload_rate());
+    }
+    ready[m] = out.delivered_s[position[m]] + bits / rate_bps;
+  }
+  return ready;
 }
 
 double aggregate_local(const Upload& up, const MessageCosts& costs, double server_s,

@@ -3,6 +3,7 @@
 // ns3 backend's memo mode, which simulates each upload's network part on its own.
 #pragma once
 
+#include <functional>
 #include <vector>
 
 #include "sim/net/Network.h"
@@ -40,10 +41,20 @@ void compose_sequential(const std::vector<Upload>& uploads, const std::vector<Ne
                         const NetworkOptions& options, const ComputeSpan& compute,
                         TransferResult& out);
 
-// When an uploading worker's ready message for the model (downlink), sent behind its upload
-// in the same stream, reaches the server: the upload's `delivered_s` plus the message's wire
-// time over the worker's path (its link, capped by the server card behind a switch).
-double ready_behind_upload_s(const NetworkOptions& options, int worker, double delivered_s);
+// Throws std::logic_error naming `who` unless `compute` gives every one of `workers` workers'
+// time, or none (each worker then done with the slowest).
+void check_every_worker_given(const ComputeSpan& compute, size_t workers, const char* who);
+
+// When each remote worker's ready message for the model (downlink) reaches the server, by
+// worker (0 for a co-located worker 0, and for all without a rendezvous): an uploading worker
+// sends it behind its upload, in the same stream, so it arrives its wire time over the
+// worker's path (its link, capped by the server card behind a switch) after the upload's last
+// byte (`out.delivered_s`); another sends it when its computation is done, and it takes
+// `lone_leg_s(worker)`, the backend's time for a lone message of rendezvous_bytes.
+std::vector<double> model_ready_s(const NetworkOptions& options, int workers,
+                                  const std::vector<Upload>& uploads, const ComputeSpan& compute,
+                                  const TransferResult& out,
+                                  const std::function<double(int)>& lone_leg_s);
 
 // Aggregation of a co-located worker 0's upload when the server's computation is done
 // (`server_s`): fills its times and returns when the server's CPU is free again.

@@ -70,8 +70,8 @@ const Ns3Network::Measured& Ns3Network::measure(const Key& key, const std::vecto
   } else {
     Entry entry;
     entry.simulated = uploads;
-    const PatternKind kind = std::get<0>(key);
-    Ns3Session session(kind == PatternKind::kSequentialLeg ? *leg_setup_ : *session_setup_);
+    const bool lone_leg = std::get<0>(key) == PatternKind::kSequentialLeg;
+    Ns3Session session(lone_leg ? *leg_setup_ : *session_setup_);
     for (int64_t r = 0; r < options_.memo_warmup; ++r) {
       packets_simulated_ += session.run(uploads, compute, downlink, model_ready_s).packets;
     }
@@ -117,30 +117,6 @@ NetworkLeg Ns3Network::sequential_leg(const Upload& up, TransferResult& result) 
   return {m.result.ready_s[0], m.result.delivered_s[0] - m.result.start_s[0]};
 }
 
-// An uploading worker's ready message follows its upload; another's leaves when its
-// computation is done and takes a lone message's time (its bytes are not counted).
-std::vector<double> Ns3Network::model_ready_s(const std::vector<Upload>& uploads,
-                                              const ComputeSpan& compute,
-                                              const TransferResult& result) {
-  const int workers = static_cast<int>(link_class_.size());
-  std::vector<double> ready(static_cast<size_t>(workers), 0.0);
-  const int64_t ready_bytes = options_.costs.rendezvous_bytes;
-  if (ready_bytes == 0) return ready;
-  std::vector<int> position(ready.size(), -1);
-  for (size_t i = 0; i < uploads.size(); ++i) position[uploads[i].worker] = static_cast<int>(i);
-  for (int m = 0; m < workers; ++m) {
-    if (link_class_[m] == kLocalClass) continue;
-    if (position[m] >= 0) {
-      ready[m] = ready_behind_upload_s(options_, m, result.delivered_s[position[m]]);
-      continue;
-    }
-    const std::vector<Upload>* simulated = nullptr;
-    const TransferResult& lone = lone_message(m, ready_bytes, &simulated).result;
-    ready[m] = compute.worker_s(m) + lone.delivered_s[0] - lone.start_s[0];
-  }
-  return ready;
-}
-
 // The broadcast is simulated from the model's preparation, each worker's model held back until
 // its ready message is in: the pattern is which workers' ready messages come late, and by how
 // much.
@@ -148,7 +124,14 @@ void Ns3Network::add_downlink(const std::vector<Upload>& uploads, const ComputeS
                               TransferResult& result) {
   const double base_s = std::max(result.end_s, compute.slowest_s);
   const double prepared_s = options_.costs.send_s(setup_.model_bytes);  // from base_s
-  std::vector<double> release_s = model_ready_s(uploads, compute, result);
+  // A skipping worker's ready message takes a lone message's time (its bytes are not counted).
+  const auto lone_leg_s = [this](int m) {
+    const std::vector<Upload>* simulated = nullptr;
+    const TransferResult& lone = lone_message(m, options_.costs.rendezvous_bytes, &simulated).result;
+    return lone.delivered_s[0] - lone.start_s[0];
+  };
+  std::vector<double> release_s =
+      model_ready_s(options_, setup_.workers, uploads, compute, result, lone_leg_s);
   Key key{PatternKind::kDownlink, {}, 0, 0};
   for (size_t m = 0; m < release_s.size(); ++m) {
     const int64_t late_ns = nanoseconds(release_s[m] - base_s - prepared_s);
@@ -206,9 +189,7 @@ TransferResult Ns3Network::transfer_exact(const std::vector<Upload>& uploads,
 
 TransferResult Ns3Network::simulate(int64_t /*iteration*/, const std::vector<Upload>& uploads,
                                     const ComputeSpan& compute) {
-  if (!compute.workers_s.empty() && compute.workers_s.size() != link_class_.size()) {
-    throw std::logic_error("Ns3Network: the compute span must give every worker's time");
-  }
+  check_every_worker_given(compute, link_class_.size(), "Ns3Network");
   return options_.fidelity == FidelityKind::kExact ? transfer_exact(uploads, compute)
                                                    : transfer_memo(uploads, compute);
 }

@@ -69,9 +69,6 @@ class Ns3Network : public Network {
   const Measured& lone_message(int worker, int64_t bytes, const std::vector<Upload>** simulated);
   // Upload `up`'s network part in a sequential iteration (measured, traffic accounted).
   NetworkLeg sequential_leg(const Upload& up, TransferResult& result);
-  // When each remote worker's ready message for the model reaches the server (by worker).
-  std::vector<double> model_ready_s(const std::vector<Upload>& uploads,
-                                    const ComputeSpan& compute, const TransferResult& result);
   // The model broadcast after `result`'s uploads: its end, traffic accounted.
   void add_downlink(const std::vector<Upload>& uploads, const ComputeSpan& compute,
                     TransferResult& result);

@@ -335,10 +335,9 @@ struct Ns3Session::Impl {
   // Resets the per-worker state for `uploads`.
   void begin_iteration(const std::vector<Upload>& uploads, const ComputeSpan& compute,
                        bool send_model_now, const std::vector<double>& model_ready_s) {
-    for (const std::vector<double>* by_worker : {&compute.workers_s, &model_ready_s}) {
-      if (!by_worker->empty() && by_worker->size() != progress.size()) {
-        throw std::logic_error("Ns3Session: per-worker times must cover every worker");
-      }
+    check_every_worker_given(compute, progress.size(), "Ns3Session");
+    if (!model_ready_s.empty() && model_ready_s.size() != progress.size()) {
+      throw std::logic_error("Ns3Session: model_ready_s must give every worker's time");
     }
     const bool given = !model_ready_s.empty();
     const int64_t model_ready_bytes =
