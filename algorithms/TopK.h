@@ -37,7 +37,8 @@ class TopK {
   // (Not const: the CPU path reuses its scratch buffers.)
 
   // Error feedback (Sparse, SASG): e <- p = e + message; T_k(p) into indices/values;
-  // e <- p - T_k(p), i.e. p with the kept positions zeroed.
+  // e <- p - T_k(p), i.e. p with the kept positions zeroed. On the CPU in one pass over e, with
+  // the same float32 sums as e.add_(message).
   void select_with_feedback(torch::Tensor& e, const torch::Tensor& message,
                             const torch::Tensor& indices, const torch::Tensor& values);
 
@@ -48,6 +49,15 @@ class TopK {
     int64_t kept;        // entries kept from it
     int64_t out_offset;  // where its selections start in the outputs
   };
+  void check_input(const torch::Tensor& p, const torch::Tensor& indices,
+                   const torch::Tensor& values) const;
+  // Whether the selection runs on the host (TopKCpu).
+  static bool on_host(const torch::Tensor& p, const torch::Tensor& indices);
+  // select_part(part, where) for every part, writing the part's positions (relative to the
+  // part) at `where`, then shifted to flat positions.
+  template <class SelectPart>
+  void select_parts(const torch::Tensor& indices, SelectPart select_part);
+
   std::vector<Part> parts_;
   int64_t numel_ = 0;
   int64_t kept_ = 0;

@@ -21,6 +21,14 @@ namespace sasgsim {
 
 void Compressor::begin_iteration(int64_t /*iteration*/, double /*lr*/) {}
 
+Encoded Compressor::encode_with_feedback(int worker, torch::Tensor& e,
+                                         const torch::Tensor& message, int slot) {
+  e.add_(message);
+  const Encoded encoded = encode(worker, e, slot);
+  subtract_decoded(slot, e);
+  return encoded;
+}
+
 torch::Generator worker_generator(uint64_t seed, int worker, uint64_t stream, torch::Device device) {
   // splitmix64 of (seed, worker, stream): distinct, well-mixed seeds per worker and compressor.
   uint64_t z = seed + 0x9E3779B97F4A7C15ULL * (static_cast<uint64_t>(worker) + 1) +

@@ -53,6 +53,12 @@ class Compressor {
   // `slot` (0 .. slots-1), replacing what the slot held.
   virtual Encoded encode(int worker, const torch::Tensor& p, int slot) = 0;
 
+  // Error feedback around encode: e += message (float32 [n], not modified); encodes e into
+  // `slot`; e -= the decoded message. The default does the three steps one after another; a
+  // compressor may fuse them (top-k on the CPU makes one pass over e).
+  virtual Encoded encode_with_feedback(int worker, torch::Tensor& e, const torch::Tensor& message,
+                                       int slot);
+
   // out = the decoded message in `slot`; out += it; e -= it (error feedback: e keeps what the
   // message did not carry). out and e are float32 [n] on the device.
   virtual void decode_into(int slot, torch::Tensor& out) const = 0;

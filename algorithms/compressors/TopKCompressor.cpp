@@ -8,10 +8,22 @@ TopKCompressor::TopKCompressor(const CompressorOptions& options, const Compresso
     : topk_(setup.slices, options.density, options.scope, setup.device),
       slots_(setup.slots, topk_.kept(), topk_.numel(), setup.device, /*exact=*/true) {}
 
+Encoded TopKCompressor::wire_size() const {
+  const int64_t k = topk_.kept();
+  return {k, kUploadHeaderBytes + (kValueBytes + kIndexBytes) * k};
+}
+
 Encoded TopKCompressor::encode(int /*worker*/, const torch::Tensor& p, int slot) {
   const int64_t k = topk_.kept();
   topk_.select(p, slots_.indices(slot, k), slots_.values(slot, k));
-  return {k, kUploadHeaderBytes + (kValueBytes + kIndexBytes) * k};
+  return wire_size();
+}
+
+Encoded TopKCompressor::encode_with_feedback(int /*worker*/, torch::Tensor& e,
+                                             const torch::Tensor& message, int slot) {
+  const int64_t k = topk_.kept();
+  topk_.select_with_feedback(e, message, slots_.indices(slot, k), slots_.values(slot, k));
+  return wire_size();
 }
 
 }  // namespace sasgsim

@@ -14,6 +14,8 @@ class TopKCompressor : public Compressor {
   TopKCompressor(const CompressorOptions& options, const CompressorSetup& setup);
 
   Encoded encode(int worker, const torch::Tensor& p, int slot) override;
+  Encoded encode_with_feedback(int worker, torch::Tensor& e, const torch::Tensor& message,
+                               int slot) override;
   void decode_into(int slot, torch::Tensor& out) const override { slots_.decode_into(slot, out); }
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }
@@ -25,6 +27,7 @@ class TopKCompressor : public Compressor {
   const torch::Tensor& values(int slot) const { return slots_.held_values(slot); }
 
  private:
+  Encoded wire_size() const;  // every message: k values and positions
   TopK topk_;
   SparseSlots slots_;
 };

@@ -21,10 +21,8 @@ void CompressedUpload::send(int worker, const torch::Tensor& message, int slot,
                             WorkerOutcome& out) {
   Encoded encoded;
   if (error_feedback()) {
-    torch::Tensor& e = error_rows_[static_cast<size_t>(worker)];
-    e.add_(message);
-    encoded = compressor_->encode(worker, e, slot);
-    compressor_->subtract_decoded(slot, e);
+    encoded = compressor_->encode_with_feedback(worker, error_rows_[static_cast<size_t>(worker)],
+                                                message, slot);
   } else {
     encoded = compressor_->encode(worker, message, slot);
   }

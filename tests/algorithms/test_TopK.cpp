@@ -133,6 +133,27 @@ TEST(TopK, SelectsTheSameSetAsASortOnRandomData) {
   EXPECT_TRUE(same(s.indices.narrow(0, 50, 1), by_sort_b));
 }
 
+// The one-pass error feedback on the CPU equals e += message; select(e); zero the kept
+// positions, bit for bit, in both scopes (a large slice takes the sampled path).
+TEST(TopK, FeedbackInOnePassEqualsAddSelectAndZero) {
+  torch::manual_seed(12);
+  const std::vector<TensorSlice> slices{{"w", 0, 200000}, {"b", 200000, 513}};
+  for (TopkScope scope : {TopkScope::kPerTensor, TopkScope::kGlobal}) {
+    TopK fused(slices, 0.01, scope, torch::kCPU);
+    TopK plain(slices, 0.01, scope, torch::kCPU);
+    const torch::Tensor message = 0.01 * torch::randn({200513});
+    torch::Tensor e = torch::randn({200513});
+    torch::Tensor expected = e.clone().add_(message);
+    const Selection s = run(plain, expected);
+    expected.index_fill_(0, s.indices, 0.0f);
+    Selection f{torch::empty({fused.kept()}, torch::kInt64), torch::empty({fused.kept()})};
+    fused.select_with_feedback(e, message, f.indices, f.values);
+    EXPECT_TRUE(same(f.indices, s.indices));
+    EXPECT_TRUE(same(f.values, s.values));
+    EXPECT_TRUE(same(e, expected));
+  }
+}
+
 TEST(TopK, RejectsBadOptionsAndBuffers) {
   EXPECT_THROW(TopK(kSlices, 0.0, TopkScope::kPerTensor, torch::kCPU), std::invalid_argument);
   EXPECT_THROW(TopK(kSlices, 1.5, TopkScope::kPerTensor, torch::kCPU), std::invalid_argument);

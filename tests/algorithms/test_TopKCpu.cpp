@@ -67,6 +67,34 @@ TEST(TopKCpu, ExactWithManyTiesAndZeros) {
   EXPECT_EQ(select(q, 2000), reference(q, 2000));
 }
 
+// select_accumulated(e, m) leaves e exactly as a separate float32 add would and selects what
+// select() selects on the sum, on the sampled path (large n), the exact one (small n), with a
+// tail that is not a multiple of the 16-entry step, and with ties from quantised sums.
+TEST(TopKCpu, AccumulatedSelectionEqualsAddThenSelect) {
+  std::mt19937_64 rng(11);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::uniform_int_distribution<int> level(-3, 3);
+  for (int64_t n : {int64_t{37}, int64_t{16383}, int64_t{401408}, int64_t{100007}}) {
+    for (bool quantised : {false, true}) {
+      std::vector<float> e(static_cast<size_t>(n)), m(e.size());
+      for (size_t i = 0; i < e.size(); ++i) {
+        e[i] = quantised ? static_cast<float>(level(rng)) : normal(rng);
+        m[i] = quantised ? static_cast<float>(level(rng)) : 0.01f * normal(rng);
+      }
+      std::vector<float> sum(e.size());
+      for (size_t i = 0; i < e.size(); ++i) sum[i] = e[i] + m[i];
+      const int64_t k = std::max<int64_t>(1, n / 100);
+      TopKCpu topk;
+      std::vector<int64_t> out(static_cast<size_t>(k), -1);
+      topk.select_accumulated(e.data(), m.data(), n, k, out.data());
+      std::sort(out.begin(), out.end());
+      EXPECT_EQ(e, sum) << "n=" << n;
+      EXPECT_EQ(out, select(sum, k)) << "n=" << n << " quantised=" << quantised;
+      EXPECT_EQ(out, reference(sum, k)) << "n=" << n << " quantised=" << quantised;
+    }
+  }
+}
+
 TEST(TopKCpu, RejectsBadK) {
   std::vector<float> p{1.0f, 2.0f};
   TopKCpu topk;
