@@ -9,8 +9,9 @@
 
 #include <torch/torch.h>
 
+#include "models/BatchedSupport.h"
+
 namespace sasgsim {
-namespace {
 
 const TensorSlice& slice_named(const std::vector<TensorSlice>& slices, const std::string& name) {
   for (const TensorSlice& s : slices) {
@@ -19,11 +20,12 @@ const TensorSlice& slice_named(const std::vector<TensorSlice>& slices, const std
   throw std::logic_error("batched gradients: the model has no parameter " + name);
 }
 
-// One parameter tensor: a view of a flat vector.
 torch::Tensor parameter(const torch::Tensor& flat, const TensorSlice& s) {
   return flat.narrow(0, s.offset, s.numel).view(s.shape.empty() ? std::vector<int64_t>{s.numel}
                                                                 : s.shape);
 }
+
+namespace {
 
 // Workers at one point (the same tensor data): their indices, in the minibatches' order.
 struct PointGroup {
@@ -180,8 +182,13 @@ class Fc512Batched : public BatchedGradients {
 }  // namespace
 
 std::unique_ptr<BatchedGradients> make_batched_gradients(ModelKind kind,
-                                                         const std::vector<TensorSlice>& slices) {
-  if (kind == ModelKind::kFc512) return std::make_unique<Fc512Batched>(slices);
+                                                         const std::vector<TensorSlice>& slices,
+                                                         torch::Device device) {
+  switch (kind) {
+    case ModelKind::kFc512: return std::make_unique<Fc512Batched>(slices);
+    case ModelKind::kCnn: return device.is_cuda() ? make_cnn_batched(slices) : nullptr;
+    case ModelKind::kResnet18: return nullptr;  // per-worker BatchNorm: not batched yet
+  }
   return nullptr;
 }
 

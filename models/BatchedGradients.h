@@ -38,9 +38,12 @@ class BatchedGradients {
   virtual double squared_change(int64_t k, const BatchedGradients& other, int64_t j) const = 0;
 };
 
-// The batched path of `kind` for parameters laid out as `slices`, or nullptr when the model
-// has none.
+// The batched path of `kind` for parameters laid out as `slices` on `device`, or nullptr when
+// the model has none there: fc512 has one everywhere; cnn's (grouped convolutions, see
+// CnnBatched.cpp) only on CUDA, because LibTorch 1.13's CPU grouped convolutions made it about
+// 10x slower than the per-worker passes (bench/RESULTS.md); resnet18 has none yet.
 std::unique_ptr<BatchedGradients> make_batched_gradients(ModelKind kind,
-                                                         const std::vector<TensorSlice>& slices);
+                                                         const std::vector<TensorSlice>& slices,
+                                                         torch::Device device);
 
 }  // namespace sasgsim

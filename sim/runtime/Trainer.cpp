@@ -102,8 +102,8 @@ void Trainer::set_up() {
                                           settings_.device);
   recorder_ = std::make_unique<RunRecorder>(settings_.out_dir, network_, scenario_.workers);
   if (scenario_.train.worker_gradients == WorkerGradientsKind::kBatched) {
-    new_pass_ = make_batched_gradients(scenario_.model, flat_->slices());
-    old_pass_ = make_batched_gradients(scenario_.model, flat_->slices());
+    new_pass_ = make_batched_gradients(scenario_.model, flat_->slices(), settings_.device);
+    old_pass_ = make_batched_gradients(scenario_.model, flat_->slices(), settings_.device);
   }
   if (new_pass_) {
     g_new_ = torch::empty_like(flat_->values());

@@ -148,7 +148,9 @@ const Section<TrainOptions>& train_section() {
     s.choice("worker_gradients", &TrainOptions::worker_gradients)
         .meaning("`batched`: every worker's gradients of an iteration in one pass over the "
                  "M x b samples (batched matrix products, per-worker results), where the model "
-                 "has such a path (`fc512`) and the algorithm takes every worker's gradient at "
+                 "has such a path (`fc512`; `cnn` on CUDA only, its grouped convolutions being "
+                 "slower than per-worker passes on the CPU) and the algorithm takes every "
+                 "worker's gradient at "
                  "theta^t (not the periodic rule); otherwise, and with `per_worker`, one "
                  "forward/backward pass per worker. The two agree to float rounding "
                  "(tests/runtime/test_BatchedGradients.cpp); `per_worker` is for comparison "
