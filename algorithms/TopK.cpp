@@ -120,13 +120,17 @@ void TopK::select_with_feedback(torch::Tensor& e, const torch::Tensor& message,
       cpu_.select_accumulated(accumulated + part.offset, added + part.offset, part.numel,
                               part.kept, where);
     });
-    torch::Tensor out = values;
-    torch::index_select_out(out, e, 0, indices);
-  } else {
-    e.add_(message);
-    select(e, indices, values);
+    const int64_t* kept = indices.data_ptr<int64_t>();
+    float* kept_values = values.data_ptr<float>();
+    for (int64_t i = 0; i < kept_; ++i) {
+      kept_values[i] = accumulated[kept[i]];
+      accumulated[kept[i]] = 0.0f;  // exactly p off the kept positions
+    }
+    return;
   }
-  e.index_fill_(0, indices, 0.0f);  // exactly p off the kept positions
+  e.add_(message);
+  select(e, indices, values);
+  e.index_fill_(0, indices, 0.0f);
 }
 
 }  // namespace sasgsim
