@@ -14,6 +14,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/RequiredData.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -534,7 +536,7 @@ TEST_F(CliTest, SetOverridesAndOnlyErrors) {
 // uploads, Sparse and SASG send about 1% of SGD's payload per round.
 TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
   if (!have_mnist()) {
-    GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("data/mnist missing: run scripts/fetch_mnist.sh");
   }
   const fs::path out = dir_ / "q";
   CommandResult r = run("run scenarios/quickstart.json -q --set train.iterations=120 "
@@ -575,7 +577,7 @@ TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
 // its cumulative communication time agrees with one continuous ns-3 simulation within 1%.
 TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
   if (!have_mnist()) {
-    GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("data/mnist missing: run scripts/fetch_mnist.sh");
   }
   auto run_mode = [&](const std::string& fidelity) {
     const fs::path out = dir_ / fidelity;
@@ -605,7 +607,7 @@ TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
 // docs/results/paper_scenarios.md): ResNet-18 on Fashion-MNIST over ns-3, SGD and SASG.
 TEST_F(CliTest, PaperFmnistResnet18RunsShortened) {
   if (!have_fashion_mnist()) {
-    GTEST_SKIP() << "Fashion-MNIST missing: apt-get install dataset-fashion-mnist";
+    SASGSIM_SKIP_WITHOUT_DATA("Fashion-MNIST missing: apt-get install dataset-fashion-mnist");
   }
   const fs::path out = dir_ / "fmnist";
   CommandResult r = run("run scenarios/paper/fmnist_resnet18.json -q --only sgd,sasg "
@@ -639,7 +641,7 @@ TEST_F(CliTest, PaperFmnistResnet18RunsShortened) {
 // over both test sets, so it lies between what MNIST alone and Fashion-MNIST alone would give.
 TEST_F(CliTest, PaperHeteroMnistFmnistRunsShortened) {
   if (!have_fashion_mnist() || !have_mnist()) {
-    GTEST_SKIP() << "MNIST or Fashion-MNIST missing: run scripts/setup.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("MNIST or Fashion-MNIST missing: run scripts/setup.sh");
   }
   const fs::path out = dir_ / "hetero";
   CommandResult r = run("run scenarios/paper/hetero_mnist_fmnist.json -q "

@@ -5,6 +5,7 @@
 #include "sim/data/DatasetFiles.h"
 #include "sim/data/TrainingData.h"
 #include "tests/data/DataTestUtil.h"
+#include "tests/support/RequiredData.h"
 
 namespace sasgsim {
 namespace {
@@ -12,7 +13,7 @@ namespace {
 TEST(Mnist, LoadsThePapersSetup) {
   const std::string dir = std::string(dataset_facts(DatasetKind::kMnist).default_path);
   if (!missing_dataset_files(DatasetKind::kMnist, dir).empty()) {
-    GTEST_SKIP() << "MNIST not found in " << dir << "; run scripts/fetch_mnist.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("MNIST not found in " << dir << "; run scripts/fetch_mnist.sh");
   }
   Scenario s;  // defaults: mnist from data/mnist, 10 workers, batch 10, iid
   s.data.primary.kind = DatasetKind::kMnist;
@@ -46,8 +47,8 @@ TEST(Mnist, LoadsThePapersSetup) {
 TEST(Mnist, FashionMnistFromGzipFiles) {
   const std::string dir = std::string(dataset_facts(DatasetKind::kFashionMnist).default_path);
   if (!missing_dataset_files(DatasetKind::kFashionMnist, dir).empty()) {
-    GTEST_SKIP() << "Fashion-MNIST not found in " << dir
-                 << "; install the Debian package dataset-fashion-mnist";
+    SASGSIM_SKIP_WITHOUT_DATA("Fashion-MNIST not found in "
+                              << dir << "; install the Debian package dataset-fashion-mnist");
   }
   DatasetSource source;
   source.kind = DatasetKind::kFashionMnist;
