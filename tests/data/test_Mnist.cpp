@@ -1,7 +1,5 @@
 // The real MNIST files in data/mnist (scripts/fetch_mnist.sh), loaded as the paper's runs do,
 // and Fashion-MNIST from its Debian package (gzip IDX files), when present.
-#include <chrono>
-
 #include "sim/data/DatasetFiles.h"
 #include "sim/data/TrainingData.h"
 #include "tests/data/DataTestUtil.h"
@@ -33,15 +31,11 @@ TEST(Mnist, LoadsThePapersSetup) {
   EXPECT_NEAR(data.test().images.mean().item<double>(), 0.0, 0.02);
   EXPECT_EQ(torch::bincount(data.train().labels).size(0), 10);
 
-  // One epoch of minibatches for every worker: fast enough for a few ms per iteration.
-  const auto start = std::chrono::steady_clock::now();
-  for (int t = 0; t < 600; ++t)
-    for (int w = 0; w < 10; ++w) (void)data.next_batch(w);
-  const double ms_per_iteration =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
-      600.0;
-  RecordProperty("next_batch_ms_per_iteration", std::to_string(ms_per_iteration));
-  EXPECT_LT(ms_per_iteration, 5.0);
+  // One epoch of minibatches for every worker (its speed is part of bench/iteration_speed.sh's
+  // iteration times, not asserted here).
+  for (int t = 0; t < 600; ++t) {
+    for (int w = 0; w < 10; ++w) EXPECT_EQ(data.next_batch(w).images.size(0), 10);
+  }
 }
 
 TEST(Mnist, FashionMnistFromGzipFiles) {
