@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "tests/support/RequiredData.h"
+#include "tests/support/TempDir.h"
 
 namespace {
 
@@ -69,15 +70,6 @@ std::vector<std::vector<double>> csv_columns(const fs::path& file,
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sasgsim_cli_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   CommandResult run(const std::string& args) {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
@@ -114,7 +106,8 @@ class CliTest : public ::testing::Test {
     })");
   }
 
-  fs::path dir_;
+  sasgsim::test::TempDir tmp_{"sasgsim_cli"};
+  fs::path dir_ = tmp_.path();
 };
 
 TEST_F(CliTest, VersionAndHelp) {
@@ -729,7 +722,7 @@ TEST_F(CliTest, MissingDatasetFilesAreReportedByValidateAndRun) {
   nlohmann::json j = synthetic_scenario();
   j["data"] = {{"dataset", "mnist"}, {"path", (dir_ / "no-mnist").string()}, {"batch_size", 8}};
   const fs::path file = write_json("mnist.json", j);
-  for (const std::string command :
+  for (const std::string& command :
        {"validate " + file.string(), "run " + file.string() + " --out " + (dir_ / "out").string()}) {
     CommandResult r = run(command);
     EXPECT_EQ(r.exit_code, 2) << command << r.err;

@@ -9,8 +9,6 @@
 #include <sstream>
 #include <string>
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -19,6 +17,7 @@
 #include "models/Model.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/ScenarioParser.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim {
 namespace {
@@ -207,8 +206,8 @@ ScenarioResult run_with(const std::string& worker_gradients, const fs::path& out
 
 TEST(BatchedGradients, RunsDecideAsThePerWorkerPathAndAreDeterministic) {
   torch::set_num_threads(1);
-  const fs::path root = fs::temp_directory_path() /
-                        ("sasgsim_batched_" + std::to_string(::getpid()));
+  const test::TempDir tmp("sasgsim_batched");
+  const fs::path& root = tmp.path();
   const ScenarioResult batched = run_with("batched", root / "batched");
   const ScenarioResult again = run_with("batched", root / "again");
   const ScenarioResult per_worker = run_with("per_worker", root / "per_worker");
@@ -230,7 +229,6 @@ TEST(BatchedGradients, RunsDecideAsThePerWorkerPathAndAreDeterministic) {
   // The periodic rule takes its gradients at local models: the per-worker path, the same bytes.
   EXPECT_EQ(slurp(root / "batched" / "local_sgd" / "metrics.csv"),
             slurp(root / "per_worker" / "local_sgd" / "metrics.csv"));
-  fs::remove_all(root);
 }
 
 }  // namespace
