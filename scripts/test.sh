@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+# Tests that need data files fail rather than skip without them (README.md, "Tests").
+SASGSIM_REQUIRE_DATA=1 ctest --test-dir build --output-on-failure -j"$(nproc)"

@@ -1,6 +1,7 @@
 #include "sim/net/Ns3Globals.h"
 
 #include <cctype>
+#include <map>
 #include <optional>
 #include <regex>
 #include <sstream>
@@ -16,6 +17,9 @@
 #include <ns3/type-id.h>
 #include <ns3/nstime.h>
 #include <ns3/uinteger.h>
+
+#include "sim/net/Ns3Links.h"
+#include "sim/scenario/SchemaValues.h"
 
 namespace sasgsim {
 namespace {
@@ -38,32 +42,90 @@ bool streams_as(const std::string& text) {
 // those types are checked here first, with the grammar ns-3's own parsers accept. Returns
 // false when the text would not parse.
 bool parses_safely(const std::string& value_type, const std::string& text) {
-  if (value_type == "ns3::UintegerValue") {
+  if (value_type == "UintegerValue") {
     return !text.empty() && std::isdigit(static_cast<unsigned char>(text[0])) &&
            streams_as<uint64_t>(text);
   }
-  if (value_type == "ns3::IntegerValue") return streams_as<int64_t>(text);
-  if (value_type == "ns3::DoubleValue") return streams_as<double>(text);
-  if (value_type == "ns3::TimeValue") {
+  if (value_type == "IntegerValue") return streams_as<int64_t>(text);
+  if (value_type == "DoubleValue") return streams_as<double>(text);
+  if (value_type == "TimeValue") {
     const size_t unit = text.find_first_not_of("+-0123456789.eE");
     if (!streams_as<double>(text.substr(0, unit))) return false;
     if (unit == std::string::npos) return true;
     static const std::regex kUnits("s|ms|us|ns|ps|fs|min|h|d|y");
     return std::regex_match(text.substr(unit), kUnits);
   }
-  if (value_type == "ns3::DataRateValue") {
+  if (value_type == "DataRateValue") {
     static const std::regex kRate("[0-9]+(\\.[0-9]+)?([kKMG]i?)?(bps|b/s|Bps|B/s)");
     return std::regex_match(text, kRate);
   }
-  if (value_type == "ns3::QueueSizeValue") {
+  if (value_type == "QueueSizeValue") {
     static const std::regex kSize("[0-9]+([kKMG]i?)?[pB]");
     return std::regex_match(text, kSize);
   }
-  if (value_type == "ns3::TypeIdValue") {
+  if (value_type == "TypeIdValue") {
     ns3::TypeId tid;
     return ns3::TypeId::LookupByNameFailSafe(text, &tid);
   }
   return true;
+}
+
+// The seconds a TimeValue text that parses_safely accepted stands for; nullopt for a unit
+// it does not know.
+std::optional<double> time_attribute_seconds(const std::string& text) {
+  static const std::map<std::string, double> kSecondsPerUnit = {
+      {"", 1.0},       {"s", 1.0},      {"ms", 1e-3},     {"us", 1e-6},
+      {"ns", 1e-9},    {"ps", 1e-12},   {"fs", 1e-15},    {"min", 60.0},
+      {"h", 3600.0},   {"d", 86400.0},  {"y", 365.0 * 86400.0}};
+  const size_t unit = text.find_first_not_of("+-0123456789.eE");
+  std::istringstream in(text.substr(0, unit));
+  double value = 0.0;
+  in >> value;
+  const auto factor = kSecondsPerUnit.find(unit == std::string::npos ? "" : text.substr(unit));
+  if (in.fail() || factor == kSecondsPerUnit.end()) return std::nullopt;
+  return value * factor->second;
+}
+
+// A QueueSizeValue text ("100p", "64KiB") as a count of packets or bytes, saturated well
+// beyond 32 bits.
+double queue_size_count(const std::string& text) {
+  const size_t digits = text.find_first_not_of("0123456789");
+  double count = digits == 0 ? 0.0 : std::stod(text.substr(0, digits));
+  const std::string prefix = text.substr(digits, text.size() - 1 - digits);
+  static const std::map<std::string, double> kMultiplier = {
+      {"", 1.0},     {"k", 1e3},          {"K", 1e3},          {"M", 1e6},         {"G", 1e9},
+      {"ki", 1024.0}, {"Ki", 1024.0}, {"Mi", 1048576.0}, {"Gi", 1073741824.0}};
+  const auto m = kMultiplier.find(prefix);
+  return m == kMultiplier.end() ? count : count * m->second;
+}
+
+// Attributes that hold a time, a rate or a queue size keep to the physical ranges of the
+// scenario's own keys (ns-3 would overflow converting larger ones); "" when in range. Only for
+// texts parses_safely accepted.
+std::string physical_range_problem(const std::string& value_type, const std::string& text) {
+  if (value_type == "TimeValue") {
+    const std::optional<double> seconds = time_attribute_seconds(text);
+    return seconds ? time_range_problem(text, *seconds) : "";
+  }
+  if (value_type == "DataRateValue") {
+    try {
+      return rate_range_problem(text, parse_rate_bps(text));
+    } catch (const UnitError&) {
+      return "";
+    }
+  }
+  if (value_type == "QueueSizeValue" && queue_size_count(text) > 4294967295.0) {
+    return "expected a queue size of at most 4294967295 packets or bytes (ns-3 holds it in 32 "
+           "bits), got " + JsonReader::quote(text) + "; lower it";
+  }
+  return "";
+}
+
+// The name of the value type an attribute holds ("TimeValue", "DataRateValue"): ns-3 names
+// some with their namespace ("ns3::TimeValue") and some without ("DataRateValue").
+std::string value_type_of(const ns3::AttributeChecker& checker) {
+  const std::string name = checker.GetValueTypeName();
+  return name.rfind("ns3::", 0) == 0 ? name.substr(5) : name;
 }
 
 // Checks one raw attribute against ns-3's TypeId database; empty when it is fine.
@@ -89,13 +151,19 @@ std::string attribute_problem(const std::string& name, const std::string& value)
     return "ns-3 type \"" + type_name + "\" has no attribute \"" + attribute + "\"" +
            (names.empty() ? std::string() : " (its own attributes: " + names + ")");
   }
-  const std::string value_type = info.checker->GetValueTypeName();
-  if (value_type == "ns3::PointerValue" || value_type == "ns3::ObjectFactoryValue" ||
-      value_type == "ns3::CallbackValue" || value_type == "ns3::ObjectPtrContainerValue") {
+  const std::string value_type = value_type_of(*info.checker);
+  if (value_type == "PointerValue" || value_type == "ObjectFactoryValue" ||
+      value_type == "CallbackValue" || value_type == "ObjectPtrContainerValue") {
     return name + " holds an object (" + value_type + "), which cannot be set from a scenario";
   }
+  const bool well_formed = parses_safely(value_type, value);
+  if (well_formed) {
+    if (std::string problem = physical_range_problem(value_type, value); !problem.empty()) {
+      return problem;
+    }
+  }
   ns3::Ptr<ns3::AttributeValue> parsed;
-  if (parses_safely(value_type, value)) {
+  if (well_formed) {
     parsed = info.checker->CreateValidValue(ns3::StringValue(value));
   }
   if (!parsed) {
@@ -262,8 +330,10 @@ void apply_transport(const TransportOptions& t) {
   set_uint("ns3::TcpSocket::InitialCwnd", t.initial_window_segments);
   set_uint("ns3::TcpSocket::DelAckCount", t.delayed_ack_count);
   ns3::Config::SetDefault("ns3::TcpSocket::DelAckTimeout",
-                          ns3::TimeValue(ns3::Seconds(*t.delayed_ack_timeout_s)));
-  ns3::Config::SetDefault("ns3::TcpSocketBase::MinRto", ns3::TimeValue(ns3::Seconds(*t.min_rto_s)));
+                          ns3::TimeValue(ns3::Seconds(checked_seconds(*t.delayed_ack_timeout_s,
+                                                                      "the delayed ACK timeout"))));
+  ns3::Config::SetDefault("ns3::TcpSocketBase::MinRto",
+                          ns3::TimeValue(ns3::Seconds(checked_seconds(*t.min_rto_s, "MinRto"))));
   if (!t.congestion_control.empty()) {
     ns3::Config::SetDefault("ns3::TcpL4Protocol::SocketType",
                             ns3::TypeIdValue(ns3::TypeId::LookupByName("ns3::" +

@@ -1,6 +1,9 @@
 #include "sim/net/Ns3Links.h"
 
 #include <algorithm>
+#include <cmath>
+#include <stdexcept>
+#include <string>
 
 #include <ns3/double.h>
 #include <ns3/ipv4.h>
@@ -8,6 +11,10 @@
 #include <ns3/pointer.h>
 #include <ns3/random-variable-stream.h>
 #include <ns3/simulator.h>
+
+#include <fmt/format.h>
+
+#include "sim/scenario/Units.h"
 
 namespace sasgsim {
 
@@ -64,9 +71,27 @@ int64_t drain(ns3::Socket& socket) {
   return bytes;
 }
 
+double checked_seconds(double s, const char* what) {
+  if (std::isfinite(s) && std::fabs(s) <= kMaxSimulatedS) return s;
+  throw std::range_error(fmt::format(
+      "ns-3: {} at {} simulated seconds is beyond the {:g} s (about 31 years) its clock holds "
+      "safely; shorten the run (train.iterations) or its compute and network times",
+      what, s, kMaxSimulatedS));
+}
+
+int64_t checked_nanoseconds(double s, const char* what) {
+  return std::llround(checked_seconds(s, what) * 1e9);
+}
+
+uint64_t checked_rate_bps(double bps) {
+  if (bps >= kMinRateBps && bps <= kMaxRateBps) return static_cast<uint64_t>(std::llround(bps));
+  throw std::logic_error(fmt::format("ns-3: a link rate of {} bit/s is outside the physical "
+                                     "range [{:g}, {:g}] bit/s", bps, kMinRateBps, kMaxRateBps));
+}
+
 void idle_until(double t_s) {
   const double now_s = ns3::Simulator::Now().GetSeconds();
-  if (t_s <= now_s) return;
+  if (checked_seconds(t_s, "the network's idle time") <= now_s) return;
   ns3::Simulator::Stop(ns3::Seconds(t_s - now_s));
   ns3::Simulator::Run();
 }

@@ -32,6 +32,21 @@ ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss);
 // down); the socket's send callback calls it again when space frees up.
 void push(ns3::Socket& socket, int64_t& unsent);
 
+// Simulated seconds ns-3 may be given: its clock counts 64-bit nanoseconds (about 292 years),
+// and no delay added to a time within this bound can overflow it.
+inline constexpr double kMaxSimulatedS = 1e9;  // about 31.7 years
+
+// `s`, checked before ns-3 converts it to its integer clock: std::range_error naming `what`
+// when s is not finite or its magnitude exceeds kMaxSimulatedS.
+double checked_seconds(double s, const char* what);
+
+// `s` in integer nanoseconds (rounded to nearest), checked as checked_seconds.
+int64_t checked_nanoseconds(double s, const char* what);
+
+// A link's rate as ns-3's integer bits per second; std::logic_error outside the physical
+// range of Units.h, which every scenario's rates keep to.
+uint64_t checked_rate_bps(double bps);
+
 // Lets simulated time run on (timers fire, late ACKs arrive) up to `t_s` seconds.
 void idle_until(double t_s);
 

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <stdexcept>
 
+#include "sim/net/Ns3Links.h"
 #include "sim/net/Ns3Session.h"
 
 namespace sasgsim {
@@ -56,7 +57,7 @@ Ns3Network::~Ns3Network() = default;
 
 namespace {
 
-int64_t nanoseconds(double s) { return std::llround(s * 1e9); }
+int64_t nanoseconds(double s) { return checked_nanoseconds(s, "an upload pattern's time"); }
 
 }  // namespace
 

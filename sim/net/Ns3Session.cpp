@@ -96,6 +96,7 @@ struct Ns3Session::Impl {
     if (delay_s <= 0.0) {
       f();
     } else {
+      checked_seconds(now() + delay_s, "an event");
       ns3::Simulator::Schedule(ns3::Seconds(delay_s), f);
     }
   }
@@ -151,6 +152,7 @@ struct Ns3Session::Impl {
 
   // Runs the simulation until a callback stops it, or the iteration limit (stalled).
   void run_until_done() {
+    checked_seconds(now() + setup.iteration_limit_s, "an iteration's time limit");
     ns3::EventId watchdog =
         ns3::Simulator::Schedule(ns3::Seconds(setup.iteration_limit_s), &Impl::on_watchdog, this);
     ns3::Simulator::Run();

@@ -40,7 +40,7 @@ Ns3Topology::Ns3Topology(const NetworkOptions& options, int workers)
 // One direction of a link: its rate, and the inter-frame gap that brings each frame's wire
 // cost from the 2 bytes of PPP to framing_bytes.
 void Ns3Topology::configure_device(ns3::Ptr<ns3::PointToPointNetDevice> dev, double rate_bps) {
-  dev->SetDataRate(ns3::DataRate(static_cast<uint64_t>(std::llround(rate_bps))));
+  dev->SetDataRate(ns3::DataRate(checked_rate_bps(rate_bps)));
   const double gap_bits = 8.0 * static_cast<double>(net_.framing_bytes - 2);
   dev->SetInterframeGap(ns3::Seconds(gap_bits / rate_bps));
   devices_.push_back(dev);
@@ -74,7 +74,7 @@ ns3::NetDeviceContainer Ns3Topology::install_link(ns3::PointToPointHelper& p2p, 
                                      ns3::Ptr<ns3::Node> near, ns3::Ptr<ns3::Node> far,
                                      int index) {
   p2p.SetChannelAttribute("Delay",
-                          ns3::TimeValue(ns3::NanoSeconds(std::llround(latency_s * 1e9))));
+                          ns3::TimeValue(ns3::NanoSeconds(checked_nanoseconds(latency_s, "a link's latency"))));
   ns3::NetDeviceContainer devices_ = p2p.Install(near, far);
   for (uint32_t side = 0; side < 2; ++side) {
     const bool up = side == 0;  // the near side sends towards the server

@@ -10,7 +10,8 @@
 namespace sasgsim {
 
 std::string format_duration(double seconds) {
-  if (!std::isfinite(seconds) || seconds < 0) return "?";
+  // Beyond a million hours an ETA means nothing (and would not fit the integer below).
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > 3.6e9) return "?";
   const auto s = static_cast<int64_t>(std::llround(seconds));
   if (s >= 3600) return fmt::format("{}h{:02}m", s / 3600, (s % 3600) / 60);
   if (s >= 60) return fmt::format("{}m{:02}s", s / 60, s % 60);

@@ -6,11 +6,18 @@ namespace {
 
 using nlohmann::json;
 
+// Physical ranges, so that no compute time overflows the simulated clock: a device from a
+// microcontroller's 1 MFLOP/s to 1 EFLOP/s, workers up to 1000 times slower or faster than
+// nominal, a top-k cost up to a million FLOPs per parameter.
+constexpr NumberRange kSpeedRange{1e-3, 1e3, true, true, false, false};
+constexpr NumberRange kDeviceFlopsRange{1e6, 1e18, true, true, false, false};
+constexpr NumberRange kTopkFlopsRange{0.0, 1e6, true, true, false, false};
+
 // The entries of compute.per_worker: {"speed": number > 0}.
 const Section<double>& worker_speed_section() {
   static const Section<double> keys = [] {
     Section<double> s;
-    s.number("speed", [](double& speed) -> double& { return speed; }, NumberRange::positive())
+    s.number("speed", [](double& speed) -> double& { return speed; }, kSpeedRange)
         .required()
         .example("0.5")
         .meaning("Relative speed of the worker's device: 1 = nominal, 0.25 = its compute takes 4 "
@@ -34,7 +41,7 @@ const Section<ComputeOptions>& compute_section() {
         .alias("kind")
         .meaning("How compute time is obtained: none; given times; timed on this machine; "
                  "computed from the model's FLOPs.");
-    s.time("batch_time", &ComputeOptions::batch_time_s, NumberRange::positive())
+    s.time("batch_time", &ComputeOptions::batch_time_s, positive_time_range())
         .when("model", {"fixed"})
         .required_when("model", {"fixed"})
         .example("\"5ms\"")
@@ -43,7 +50,7 @@ const Section<ComputeOptions>& compute_section() {
     s.time("topk_time", &ComputeOptions::topk_time_s)
         .when("model", {"fixed"})
         .meaning("One top-k selection with error feedback.");
-    s.number("device_flops", &ComputeOptions::device_flops, NumberRange::positive())
+    s.number("device_flops", &ComputeOptions::device_flops, kDeviceFlopsRange)
         .when("model", {"flops"})
         .required_when("model", {"flops"})
         .example("2e11")
@@ -52,7 +59,7 @@ const Section<ComputeOptions>& compute_section() {
         .meaning("Effective floating-point operations per second of a worker's device (peak "
                  "times a realistic utilisation).");
     s.number("topk_flops_per_element", &ComputeOptions::topk_flops_per_element,
-             NumberRange::non_negative())
+             kTopkFlopsRange)
         .when("model", {"flops"})
         .unit("FLOPs per parameter")
         .meaning("Cost of one top-k selection with error feedback, per model parameter.");

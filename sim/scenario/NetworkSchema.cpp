@@ -168,13 +168,13 @@ const Section<TransportOptions>& transport_section() {
         .alias("RcvBufSize", "ns-3's RcvBufSize")
         .meaning("TCP receive buffer of every socket. A path whose bandwidth-delay product "
                  "exceeds the buffers is window-limited.");
-    s.time("min_rto", &TransportOptions::min_rto_s, NumberRange::positive())
+    s.time("min_rto", &TransportOptions::min_rto_s, positive_time_range())
         .defaults("200 ms (linux, Linux's `TCP_RTO_MIN`); 1 s (ns3)")
         .alias("MinRto", "ns-3's TcpSocketBase::MinRto")
         .meaning("Lower bound of the retransmission timeout. With many concurrent senders "
                  "(incast) timeouts can dominate the communication time.");
     s.time("delayed_ack_timeout", &TransportOptions::delayed_ack_timeout_s,
-           NumberRange::positive())
+           positive_time_range())
         .defaults("40 ms (linux, Linux's `TCP_DELACK_MIN`); 200 ms (ns3)")
         .alias("DelAckTimeout", "ns-3's TcpSocket::DelAckTimeout")
         .meaning("Longest wait of a receiver before it acknowledges a lone segment.");
@@ -224,7 +224,7 @@ Section<MessageCosts>::Reader cost_rate_reader(double MessageCosts::*field) {
       out.*field = std::numeric_limits<double>::infinity();
       return true;
     }
-    const std::optional<double> bps = read_rate(v, NumberRange::positive(), path, ctx.issues);
+    const std::optional<double> bps = read_rate(v, rate_range(), path, ctx.issues);
     if (bps) out.*field = *bps;
     return bps.has_value();
   };
@@ -241,7 +241,7 @@ void cost_rate(Section<MessageCosts>& s, const std::string& name, double Message
   s.custom(name, cost_rate_reader(field), cost_rate_writer(field))
       .type("rate string")
       .unit("bit/s")
-      .allowed("> 0, or `\"unlimited\"` (no per-byte cost)")
+      .allowed(rate_range_text(rate_range()) + ", or `\"unlimited\"` (no per-byte cost)")
       .schema({{"anyOf", {rate_schema(), {{"const", "unlimited"}}}}})
       .meaning(meaning);
 }
@@ -361,7 +361,9 @@ TransportOptions resolved_transport(const NetworkOptions& n) {
   for (const auto& entry : n.per_worker) consider(entry.second);
   const auto buffer = [&](int64_t linux_max) {
     if (!linux_like) return int64_t{131072};
-    return std::min(kMaxUint32, std::max(linux_max, static_cast<int64_t>(std::ceil(2.0 * bdp_bytes))));
+    // Capped as a double, before the conversion: no rate and latency overflow it.
+    const double wanted = std::min(static_cast<double>(kMaxUint32), std::ceil(2.0 * bdp_bytes));
+    return std::max(linux_max, static_cast<int64_t>(wanted));
   };
   if (!t.send_buffer_bytes) t.send_buffer_bytes = buffer(4194304);
   if (!t.receive_buffer_bytes) t.receive_buffer_bytes = buffer(6291456);

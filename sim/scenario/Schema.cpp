@@ -24,14 +24,19 @@ std::string expected_value(const KeyInfo& key) {
     for (size_t i = 0; i < schema["enum"].size(); ++i) s += (i ? ", " : "") + schema["enum"][i].dump();
     return s;
   }
-  if (key.type == "rate string") return std::string("a rate like ") + kRateExample;
-  if (key.type == "time string") {
-    return "a time" + (key.allowed.empty() || key.allowed == ">= 0" ? "" : " " + key.allowed) +
-           " like " + kTimeExample;
-  }
-  if (key.type == "integer" || key.type == "number") {
-    return (key.type == "integer" ? "an integer " : "a number ") + key.allowed;
-  }
+  // "in [0, 1]", "> 0": the allowed range as messages word it.
+  const std::string& range = key.allowed;
+  const bool interval = !range.empty() && (range[0] == '[' || range[0] == '(');
+  const std::string range_words = (interval ? "in " : "") + range;
+  // The range of a unit string is named where it is not its kind's physical one.
+  const auto unit_string = [&](const std::string& noun, const std::string& physical,
+                               const char* example) {
+    return "a " + noun + (range == physical ? "" : " " + range_words) + " like " + example;
+  };
+  if (key.type == "rate string") return unit_string("rate", rate_range_text(rate_range()), kRateExample);
+  if (key.type == "time string") return unit_string("time", time_range_text(time_range()), kTimeExample);
+  if (key.type == "integer") return "an integer " + range;
+  if (key.type == "number") return "a number " + range_words;
   if (key.type == "object") return "an object";
   return "a " + key.type;
 }

@@ -297,17 +297,17 @@ class Section : public SectionInfo {
   }
 
   template <typename F>
-  KeyRef<T> rate(std::string name, F field, NumberRange range = NumberRange::positive()) {
+  KeyRef<T> rate(std::string name, F field, NumberRange range = rate_range()) {
     return real(std::move(name), field, range, &read_rate,
                 [](const auto& bps) { return schema_detail::format_real(bps, format_rate); })
-        .type("rate string").unit("bit/s").allowed(range_markdown(range)).schema(rate_schema());
+        .type("rate string").unit("bit/s").allowed(rate_range_text(range)).schema(rate_schema());
   }
 
   template <typename F>
-  KeyRef<T> time(std::string name, F field, NumberRange range = NumberRange::non_negative()) {
+  KeyRef<T> time(std::string name, F field, NumberRange range = time_range()) {
     return real(std::move(name), field, range, &read_time,
                 [](const auto& s) { return schema_detail::format_real(s, format_time); })
-        .type("time string").unit("s").allowed(range_markdown(range)).schema(time_schema());
+        .type("time string").unit("s").allowed(time_range_text(range)).schema(time_schema());
   }
 
   // A nested object parsed by `section` into the field (a U, or a std::optional<U> that the

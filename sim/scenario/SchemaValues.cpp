@@ -19,28 +19,86 @@ std::string range_words(NumberRange range) {
   return text.rfind(prefix, 0) == 0 ? text.substr(prefix.size()) : "";
 }
 
-// Reads a unit string with `parse`; `noun` is "rate" or "time", `example` its usual forms, and
-// `default_range` the range every value of the kind has, which messages do not repeat.
-std::optional<double> read_unit(const json& v, NumberRange range, NumberRange default_range,
-                                const char* noun, const char* example,
-                                double (*parse)(const std::string&), const std::string& path,
-                                std::vector<ScenarioIssue>& issues) {
-  const std::string words = range.describe() == default_range.describe() ? "" : range_words(range);
-  const std::string expected = std::string("expected a ") + noun + (words.empty() ? "" : " ") +
-                               words + " like " + example + ", got ";
+// A kind of unit string: how messages name it, read it and write its bounds, and the physical
+// range every value of the kind lies in.
+struct UnitKind {
+  const char* noun;     // "rate"
+  const char* example;  // its usual forms
+  double (*parse)(const std::string&);
+  std::string (*bound)(double);
+  NumberRange physical;
+};
+
+// A time bound in whole days as "1d", else canonically ("0s", "0.2s").
+std::string time_bound(double seconds) {
+  const double days = seconds / 86400.0;
+  if (seconds > 0.0 && days == std::floor(days)) return JsonReader::format_number(days) + "d";
+  return format_time(seconds);
+}
+
+const UnitKind& rate_kind() {
+  static const UnitKind kind{"rate", kRateExample, &parse_rate_bps, &format_rate, rate_range()};
+  return kind;
+}
+
+const UnitKind& time_kind() {
+  static const UnitKind kind{"time", kTimeExample, &parse_time_s, &time_bound, time_range()};
+  return kind;
+}
+
+bool same_range(NumberRange a, NumberRange b) { return a.describe() == b.describe(); }
+
+// "[1kbps, 10Tbps]", "> 0s": `range` with its bounds in the kind's units.
+std::string unit_range_text(NumberRange range, const UnitKind& kind) {
+  if (range.has_lo && range.has_hi) {
+    return (range.lo_open ? "(" : "[") + kind.bound(range.lo) + ", " + kind.bound(range.hi) +
+           (range.hi_open ? ")" : "]");
+  }
+  if (range.has_lo) return (range.lo_open ? "> " : ">= ") + kind.bound(range.lo);
+  if (range.has_hi) return (range.hi_open ? "< " : "<= ") + kind.bound(range.hi);
+  return "";
+}
+
+// "in [1kbps, 10Tbps]", "> 0s": the words after "a rate" in messages.
+std::string unit_range_words(NumberRange range, const UnitKind& kind) {
+  const std::string text = unit_range_text(range, kind);
+  return range.has_lo && range.has_hi ? "in " + text : text;
+}
+
+std::string unit_range_problem(const std::string& text, double x, NumberRange range,
+                               const UnitKind& kind) {
+  if (range.contains(x)) return "";
+  const bool too_large = range.has_hi && !(range.hi_open ? x < range.hi : x <= range.hi);
+  const std::string fix =
+      too_large ? std::string("lower it to ") + (range.hi_open ? "below " : "at most ") + kind.bound(range.hi)
+                : std::string("raise it to ") + (range.lo_open ? "more than " : "at least ") +
+                      kind.bound(range.lo);
+  return std::string("expected a ") + kind.noun + " " + unit_range_words(range, kind) + ", got " +
+         JsonReader::quote(text) + "; " + fix;
+}
+
+// Reads a unit string of `kind` in `range`; a message names the range only where it is not the
+// kind's physical one (out-of-range values always get it).
+std::optional<double> read_unit(const json& v, NumberRange range, const UnitKind& kind,
+                                const std::string& path, std::vector<ScenarioIssue>& issues) {
+  const std::string words = same_range(range, kind.physical) ? "" : unit_range_words(range, kind);
+  const std::string expected = std::string("expected a ") + kind.noun +
+                               (words.empty() ? "" : " ") + words + " like " + kind.example +
+                               ", got ";
   if (!v.is_string()) {
     issues.push_back({path, expected + JsonReader::describe_value(v, true)});
     return std::nullopt;
   }
+  const std::string text = v.get<std::string>();
   double x = 0.0;
   try {
-    x = parse(v.get<std::string>());
+    x = kind.parse(text);
   } catch (const UnitError& e) {
     issues.push_back({path, expected + JsonReader::describe_value(v) + " (" + e.what() + ")"});
     return std::nullopt;
   }
-  if (!range.contains(x)) {
-    issues.push_back({path, expected + JsonReader::describe_value(v)});
+  if (std::string problem = unit_range_problem(text, x, range, kind); !problem.empty()) {
+    issues.push_back({path, std::move(problem)});
     return std::nullopt;
   }
   return x;
@@ -89,16 +147,29 @@ std::optional<std::vector<double>> read_numbers(const json& v, NumberRange range
   return out;
 }
 
+NumberRange rate_range() { return {kMinRateBps, kMaxRateBps, true, true, false, false}; }
+NumberRange time_range() { return {0.0, kMaxTimeS, true, true, false, false}; }
+NumberRange positive_time_range() { return NumberRange::open_closed(0.0, kMaxTimeS); }
+
+std::string rate_range_text(NumberRange range) { return unit_range_text(range, rate_kind()); }
+std::string time_range_text(NumberRange range) { return unit_range_text(range, time_kind()); }
+
+std::string rate_range_problem(const std::string& text, double bps, NumberRange range) {
+  return unit_range_problem(text, bps, range, rate_kind());
+}
+
+std::string time_range_problem(const std::string& text, double seconds, NumberRange range) {
+  return unit_range_problem(text, seconds, range, time_kind());
+}
+
 std::optional<double> read_rate(const json& v, NumberRange range, const std::string& path,
                                 std::vector<ScenarioIssue>& issues) {
-  return read_unit(v, range, NumberRange::positive(), "rate", kRateExample, &parse_rate_bps, path,
-                   issues);
+  return read_unit(v, range, rate_kind(), path, issues);
 }
 
 std::optional<double> read_time(const json& v, NumberRange range, const std::string& path,
                                 std::vector<ScenarioIssue>& issues) {
-  return read_unit(v, range, NumberRange::non_negative(), "time", kTimeExample, &parse_time_s,
-                   path, issues);
+  return read_unit(v, range, time_kind(), path, issues);
 }
 
 std::string safe_name_problem(const std::string& what, const std::string& value) {

@@ -23,7 +23,22 @@ std::optional<std::string> read_string(const nlohmann::json& v, const std::strin
 std::optional<std::vector<double>> read_numbers(const nlohmann::json& v, NumberRange range,
                                                 const std::string& path,
                                                 std::vector<ScenarioIssue>& issues);
-// Rate and time strings in ns-3's grammar (Units.h), in `range` (bits per second, seconds).
+// The physical ranges of rate and time keys (Units.h), and that of times that must be > 0.
+NumberRange rate_range();           // [1kbps, 10Tbps]
+NumberRange time_range();           // [0s, 1d]
+NumberRange positive_time_range();  // (0s, 1d]
+// "[1kbps, 10Tbps]", "(0s, 1d]": a range of rates (bit/s) or times (s) written in their units.
+std::string rate_range_text(NumberRange range);
+std::string time_range_text(NumberRange range);
+// "" when `value`, read from `text`, lies in `range`; else what was expected, what was given
+// and how to fix it: "expected a rate in [1kbps, 10Tbps], got \"1e99Gbps\"; lower it to at
+// most 10Tbps".
+std::string rate_range_problem(const std::string& text, double bps, NumberRange range = rate_range());
+std::string time_range_problem(const std::string& text, double seconds,
+                               NumberRange range = time_range());
+
+// Rate and time strings in ns-3's grammar (Units.h), in `range` (bits per second, seconds),
+// which lies within the kind's physical range.
 std::optional<double> read_rate(const nlohmann::json& v, NumberRange range,
                                 const std::string& path, std::vector<ScenarioIssue>& issues);
 std::optional<double> read_time(const nlohmann::json& v, NumberRange range,

@@ -9,11 +9,14 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
+// Epochs as a physical range: a million epochs of any dataset is far beyond a study's length,
+// and keeps epochs x iterations per epoch exact as an integer.
+constexpr NumberRange kEpochRange{0.0, 1e6, true, true, true, false};
 
 bool read_milestones(const json& v, const std::string& path, const SchemaPlace&,
                      ParseContext& ctx, LrSchedule& out) {
   std::optional<std::vector<double>> milestones =
-      read_numbers(v, NumberRange::positive(), path, ctx.issues);
+      read_numbers(v, kEpochRange, path, ctx.issues);
   if (!milestones) return false;
   if (milestones->empty()) {
     ctx.issues.push_back({path, "expected at least one milestone epoch, got []"});
@@ -45,10 +48,8 @@ const Section<LrSchedule>& lr_schedule_section() {
         .example("[20]")
         .type("array of numbers")
         .unit("epochs")
-        .allowed("each > 0, strictly increasing")
-        .schema({{"type", "array"},
-                 {"minItems", 1},
-                 {"items", {{"type", "number"}, {"exclusiveMinimum", 0}}}})
+        .allowed("each " + range_markdown(kEpochRange) + ", strictly increasing")
+        .schema({{"type", "array"}, {"minItems", 1}, {"items", number_schema(kEpochRange)}})
         .meaning("Epochs at which alpha is multiplied by `gamma` (the paper's CIFAR-10 runs: "
                  "`[20]`).");
     s.number("gamma", &LrSchedule::gamma, NumberRange::open_closed(0.0, 1.0))
@@ -100,7 +101,7 @@ const Section<TrainOptions>& train_section() {
         .meaning("Training length in iterations (one iteration = every worker computes one "
                  "minibatch gradient, the server updates once). Give exactly one of "
                  "`iterations` and `epochs`.");
-    s.number("epochs", &TrainOptions::epochs, NumberRange::positive())
+    s.number("epochs", &TrainOptions::epochs, kEpochRange)
         .defaults("-")
         .replaces({"iterations"})
         .meaning("Training length in epochs; one epoch is floor(training samples / (workers x "

@@ -18,6 +18,13 @@ class UnitError : public std::invalid_argument {
 inline constexpr const char* kRateExample = "\"1Gbps\" or \"100Mbps\"";
 inline constexpr const char* kTimeExample = "\"0.1ms\" or \"5us\"";
 
+// The physical ranges every rate and time of a scenario lies in: wide enough for any link,
+// host or accelerator sasgsim models, narrow enough that each value, and the sums of them a
+// simulation forms, fit ns-3's integer bits per second and 64-bit nanoseconds.
+inline constexpr double kMinRateBps = 1e3;    // 1 kbps
+inline constexpr double kMaxRateBps = 1e13;   // 10 Tbps
+inline constexpr double kMaxTimeS = 86400.0;  // 1 day
+
 // Parses an ns-3 DataRate string: a non-negative decimal number (optional fraction and
 // exponent, no sign, no spaces) and a unit: bps, b/s (bits) or Bps, B/s (bytes, x8), with an
 // optional SI prefix k/K (1e3), M (1e6), G (1e9), T (1e12) or binary prefix Ki, Mi, Gi, Ti

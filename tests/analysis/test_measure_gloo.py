@@ -10,7 +10,6 @@ import io
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 from pathlib import Path
 from unittest import mock
@@ -103,14 +102,14 @@ class MeasureGloo(unittest.TestCase):
     def test_failing_rank(self):
         out = Path(self._tmp.name) / "failed.csv"
         err = io.StringIO()
-        start = time.monotonic()
+        # Rank 0 would block until --timeout (300 s): main must end it rather than wait for it,
+        # or the test runs into ctest's 120 s timeout.
         with mock.patch.object(measure_gloo, "rank_main", failing_rank), \
                 contextlib.redirect_stderr(err):
             code = measure_gloo.main(["--out", str(out)])
         self.assertEqual(code, 1)
         self.assertIn("rank 1 failed", err.getvalue())
         self.assertIn("boom from rank 1", err.getvalue())
-        self.assertLess(time.monotonic() - start, 30)  # rank 0 was ended, not waited for
         self.assertFalse(out.exists())
 
 

@@ -3,7 +3,8 @@ is exactly what the simulator prints.
 
     /usr/bin/python3 tests/analysis/test_result_schema.py [PATH/TO/sasgsim] [-v]
 
-Without the binary, the comparison with `sasgsim schema --results` is skipped (and says so).
+Without the binary, the comparison with `sasgsim schema --results` is skipped (and says so),
+or fails with SASGSIM_REQUIRE_DATA=1 (tests/support/required_data.py).
 """
 from __future__ import annotations
 
@@ -19,8 +20,10 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT / "tests" / "support"))
 
 import fixtures  # noqa: E402
+import required_data  # noqa: E402
 from analysis import plot, report, results, schema, timeline  # noqa: E402
 
 SCHEMA_FILE = ROOT / "analysis" / "result_schema.json"
@@ -155,7 +158,7 @@ class SimulatorPrintsTheSchema(unittest.TestCase):
         if BINARY is None:
             print("\nskipped: the comparison with `sasgsim schema --results` needs the binary "
                   "as argv[1]", file=sys.stderr)
-            self.skipTest("no sasgsim binary given")
+            required_data.skip_without(self, "no sasgsim binary given")
         self.assertTrue(Path(BINARY).exists(), f"no sasgsim binary at {BINARY}")
         r = subprocess.run([str(BINARY), "schema", "--results"], capture_output=True, text=True,
                            timeout=60)

@@ -5,11 +5,10 @@
 #include <filesystem>
 #include <fstream>
 
-#include <unistd.h>
-
 #include "sim/app/Calibrate.h"
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/Units.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim {
 namespace {
@@ -76,9 +75,8 @@ TEST(Calibrate, RefusesWhatItCannotFit) {
 }
 
 TEST(Calibrate, ReadsTheMeasurementFileAndNamesTheBadLine) {
-  const std::filesystem::path dir = std::filesystem::temp_directory_path() /
-                                    ("sasgsim_calibrate_" + std::to_string(::getpid()));
-  std::filesystem::create_directories(dir);
+  const test::TempDir tmp("sasgsim_calibrate");
+  const std::filesystem::path& dir = tmp.path();
   const std::string good = (dir / "good.csv").string(), bad = (dir / "bad.csv").string();
   std::ofstream(good) << "kind,bytes,repeat,seconds\r\nrtt,4,0,0.0001\r\np2p,1000,0,0.0002\n";
   std::ofstream(bad) << "kind,bytes,repeat,seconds\nrtt,4,0,0.0001\np2p,1e3x,0,0.0002\n";
@@ -92,7 +90,6 @@ TEST(Calibrate, ReadsTheMeasurementFileAndNamesTheBadLine) {
   } catch (const DataError& e) {
     EXPECT_NE(std::string(e.what()).find("bad.csv:3"), std::string::npos) << e.what();
   }
-  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

@@ -14,6 +14,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "tests/support/RequiredData.h"
+#include "tests/support/TempDir.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -67,15 +70,6 @@ std::vector<std::vector<double>> csv_columns(const fs::path& file,
 
 class CliTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sasgsim_cli_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   CommandResult run(const std::string& args) {
     const fs::path out = dir_ / "stdout.txt";
     const fs::path err = dir_ / "stderr.txt";
@@ -112,7 +106,8 @@ class CliTest : public ::testing::Test {
     })");
   }
 
-  fs::path dir_;
+  sasgsim::test::TempDir tmp_{"sasgsim_cli"};
+  fs::path dir_ = tmp_.path();
 };
 
 TEST_F(CliTest, VersionAndHelp) {
@@ -534,7 +529,7 @@ TEST_F(CliTest, SetOverridesAndOnlyErrors) {
 // uploads, Sparse and SASG send about 1% of SGD's payload per round.
 TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
   if (!have_mnist()) {
-    GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("data/mnist missing: run scripts/fetch_mnist.sh");
   }
   const fs::path out = dir_ / "q";
   CommandResult r = run("run scenarios/quickstart.json -q --set train.iterations=120 "
@@ -575,7 +570,7 @@ TEST_F(CliTest, QuickstartOnMnistShowsSkipsAndSparsity) {
 // its cumulative communication time agrees with one continuous ns-3 simulation within 1%.
 TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
   if (!have_mnist()) {
-    GTEST_SKIP() << "data/mnist missing: run scripts/fetch_mnist.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("data/mnist missing: run scripts/fetch_mnist.sh");
   }
   auto run_mode = [&](const std::string& fidelity) {
     const fs::path out = dir_ / fidelity;
@@ -605,7 +600,7 @@ TEST_F(CliTest, MemoAgreesWithExactOnA300IterationSasgRun) {
 // docs/results/paper_scenarios.md): ResNet-18 on Fashion-MNIST over ns-3, SGD and SASG.
 TEST_F(CliTest, PaperFmnistResnet18RunsShortened) {
   if (!have_fashion_mnist()) {
-    GTEST_SKIP() << "Fashion-MNIST missing: apt-get install dataset-fashion-mnist";
+    SASGSIM_SKIP_WITHOUT_DATA("Fashion-MNIST missing: apt-get install dataset-fashion-mnist");
   }
   const fs::path out = dir_ / "fmnist";
   CommandResult r = run("run scenarios/paper/fmnist_resnet18.json -q --only sgd,sasg "
@@ -639,7 +634,7 @@ TEST_F(CliTest, PaperFmnistResnet18RunsShortened) {
 // over both test sets, so it lies between what MNIST alone and Fashion-MNIST alone would give.
 TEST_F(CliTest, PaperHeteroMnistFmnistRunsShortened) {
   if (!have_fashion_mnist() || !have_mnist()) {
-    GTEST_SKIP() << "MNIST or Fashion-MNIST missing: run scripts/setup.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("MNIST or Fashion-MNIST missing: run scripts/setup.sh");
   }
   const fs::path out = dir_ / "hetero";
   CommandResult r = run("run scenarios/paper/hetero_mnist_fmnist.json -q "
@@ -727,7 +722,7 @@ TEST_F(CliTest, MissingDatasetFilesAreReportedByValidateAndRun) {
   nlohmann::json j = synthetic_scenario();
   j["data"] = {{"dataset", "mnist"}, {"path", (dir_ / "no-mnist").string()}, {"batch_size", 8}};
   const fs::path file = write_json("mnist.json", j);
-  for (const std::string command :
+  for (const std::string& command :
        {"validate " + file.string(), "run " + file.string() + " --out " + (dir_ / "out").string()}) {
     CommandResult r = run(command);
     EXPECT_EQ(r.exit_code, 2) << command << r.err;

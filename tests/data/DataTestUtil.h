@@ -16,6 +16,7 @@
 
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/Scenario.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim::testing {
 
@@ -24,18 +25,10 @@ using Bytes = std::vector<uint8_t>;
 // A fixture with a fresh temporary directory, removed afterwards.
 class TempDirTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "sasgsim_data_XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
   std::string path(const std::string& name) const { return (dir_ / name).string(); }
 
-  std::filesystem::path dir_;
+  sasgsim::test::TempDir tmp_{"sasgsim_data"};
+  std::filesystem::path dir_ = tmp_.path();
 };
 
 inline void append_u32(Bytes& out, uint32_t v) {

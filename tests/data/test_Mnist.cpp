@@ -1,10 +1,9 @@
 // The real MNIST files in data/mnist (scripts/fetch_mnist.sh), loaded as the paper's runs do,
 // and Fashion-MNIST from its Debian package (gzip IDX files), when present.
-#include <chrono>
-
 #include "sim/data/DatasetFiles.h"
 #include "sim/data/TrainingData.h"
 #include "tests/data/DataTestUtil.h"
+#include "tests/support/RequiredData.h"
 
 namespace sasgsim {
 namespace {
@@ -12,7 +11,7 @@ namespace {
 TEST(Mnist, LoadsThePapersSetup) {
   const std::string dir = std::string(dataset_facts(DatasetKind::kMnist).default_path);
   if (!missing_dataset_files(DatasetKind::kMnist, dir).empty()) {
-    GTEST_SKIP() << "MNIST not found in " << dir << "; run scripts/fetch_mnist.sh";
+    SASGSIM_SKIP_WITHOUT_DATA("MNIST not found in " << dir << "; run scripts/fetch_mnist.sh");
   }
   Scenario s;  // defaults: mnist from data/mnist, 10 workers, batch 10, iid
   s.data.primary.kind = DatasetKind::kMnist;
@@ -32,22 +31,18 @@ TEST(Mnist, LoadsThePapersSetup) {
   EXPECT_NEAR(data.test().images.mean().item<double>(), 0.0, 0.02);
   EXPECT_EQ(torch::bincount(data.train().labels).size(0), 10);
 
-  // One epoch of minibatches for every worker: fast enough for a few ms per iteration.
-  const auto start = std::chrono::steady_clock::now();
-  for (int t = 0; t < 600; ++t)
-    for (int w = 0; w < 10; ++w) (void)data.next_batch(w);
-  const double ms_per_iteration =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count() /
-      600.0;
-  RecordProperty("next_batch_ms_per_iteration", std::to_string(ms_per_iteration));
-  EXPECT_LT(ms_per_iteration, 5.0);
+  // One epoch of minibatches for every worker (its speed is part of bench/iteration_speed.sh's
+  // iteration times, not asserted here).
+  for (int t = 0; t < 600; ++t) {
+    for (int w = 0; w < 10; ++w) EXPECT_EQ(data.next_batch(w).images.size(0), 10);
+  }
 }
 
 TEST(Mnist, FashionMnistFromGzipFiles) {
   const std::string dir = std::string(dataset_facts(DatasetKind::kFashionMnist).default_path);
   if (!missing_dataset_files(DatasetKind::kFashionMnist, dir).empty()) {
-    GTEST_SKIP() << "Fashion-MNIST not found in " << dir
-                 << "; install the Debian package dataset-fashion-mnist";
+    SASGSIM_SKIP_WITHOUT_DATA("Fashion-MNIST not found in "
+                              << dir << "; install the Debian package dataset-fashion-mnist");
   }
   DatasetSource source;
   source.kind = DatasetKind::kFashionMnist;

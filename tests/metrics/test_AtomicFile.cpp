@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "sim/metrics/AtomicFile.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim {
 namespace {
@@ -20,13 +21,8 @@ std::string slurp(const fs::path& p) {
 
 class AtomicFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sasgsim_atomic_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  fs::path dir_;
+  test::TempDir tmp_{"sasgsim_atomic"};
+  fs::path dir_ = tmp_ / "results";  // not there yet: writers create it
 };
 
 TEST_F(AtomicFileTest, WriteCreatesParentsAndReplacesContent) {

@@ -286,6 +286,33 @@ TEST(Ns3Attributes, RejectsOverriddenConflictingAndIneffectiveOnes) {
             std::string::npos);
 }
 
+// Raw attributes holding a time, a rate or a queue size keep to the physical ranges of the
+// scenario's own keys: ns-3 would overflow converting larger ones.
+TEST(Ns3Attributes, TimesRatesAndQueueSizesKeepToThePhysicalRanges) {
+  const auto problem = [](const std::string& name, const std::string& value) {
+    NetworkOptions o = ns3_exact();
+    o.ns3_attributes[name] = value;
+    const std::vector<ScenarioIssue> issues = check_network(o);
+    return issues.empty() ? std::string() : issues[0].path + ": " + issues[0].message;
+  };
+  const std::string conn = ".network.ns3_attributes[\"ns3::TcpSocket::ConnTimeout\"]: ";
+  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "1e99s"),
+            conn + "expected a time in [0s, 1d], got \"1e99s\"; lower it to at most 1d");
+  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "2d"),
+            conn + "expected a time in [0s, 1d], got \"2d\"; lower it to at most 1d");
+  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "-1s"),
+            conn + "expected a time in [0s, 1d], got \"-1s\"; raise it to at least 0s");
+  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "1d"), "");
+  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "3"), "");
+  EXPECT_NE(problem("ns3::PointToPointNetDevice::DataRate", "99999999999999Gbps")
+                .find("expected a rate in [1kbps, 10Tbps], got \"99999999999999Gbps\"; lower it "
+                      "to at most 10Tbps"),
+            std::string::npos);
+  EXPECT_NE(problem("ns3::FifoQueueDisc::MaxSize", "99999999999p")
+                .find("expected a queue size of at most 4294967295 packets or bytes"),
+            std::string::npos);
+}
+
 // A thousand workers behind one switch: their handshakes are opened in waves that its
 // 100-packet ports hold (all at once, about 400 of them failed).
 TEST(Queues, AThousandWorkersConnectThroughOneSwitch) {

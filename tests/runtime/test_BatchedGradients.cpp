@@ -9,8 +9,6 @@
 #include <sstream>
 #include <string>
 
-#include <unistd.h>
-
 #include <nlohmann/json.hpp>
 #include <torch/torch.h>
 
@@ -20,6 +18,7 @@
 #include "models/Model.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/ScenarioParser.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim {
 namespace {
@@ -248,13 +247,13 @@ ScenarioResult run_with(const std::string& model, const std::string& worker_grad
   return run_scenario(parse_scenario(doc, "batched.json"), request);
 }
 
-void expect_paths_agree(const std::string& model) {
-  SCOPED_TRACE(model);
-  const fs::path root = fs::temp_directory_path() /
-                        ("sasgsim_batched_" + model + "_" + std::to_string(::getpid()));
-  const ScenarioResult batched = run_with(model, "batched", root / "batched");
-  const ScenarioResult again = run_with(model, "batched", root / "again");
-  const ScenarioResult per_worker = run_with(model, "per_worker", root / "per_worker");
+TEST(BatchedGradients, RunsDecideAsThePerWorkerPathAndAreDeterministic) {
+  torch::set_num_threads(1);
+  const test::TempDir tmp("sasgsim_batched");
+  const fs::path& root = tmp.path();
+  const ScenarioResult batched = run_with("fc512", "batched", root / "batched");
+  const ScenarioResult again = run_with("fc512", "batched", root / "again");
+  const ScenarioResult per_worker = run_with("fc512", "per_worker", root / "per_worker");
   ASSERT_EQ(batched.runs.size(), per_worker.runs.size());
   size_t skips = 0;
   for (size_t i = 0; i < batched.runs.size(); ++i) {
@@ -273,12 +272,6 @@ void expect_paths_agree(const std::string& model) {
   // The periodic rule takes its gradients at local models: the per-worker path, the same bytes.
   EXPECT_EQ(slurp(root / "batched" / "local_sgd" / "metrics.csv"),
             slurp(root / "per_worker" / "local_sgd" / "metrics.csv"));
-  fs::remove_all(root);
-}
-
-TEST(BatchedGradients, RunsDecideAsThePerWorkerPathAndAreDeterministic) {
-  torch::set_num_threads(1);
-  expect_paths_agree("fc512");
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "sim/runtime/Evaluator.h"
 #include "sim/runtime/ScenarioRunner.h"
 #include "sim/scenario/ScenarioParser.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim {
 namespace {
@@ -181,8 +182,8 @@ std::set<std::pair<int64_t, int>> read_uploads(const fs::path& file) {
 TEST(ReferenceAgreement, AllFourAlgorithmsMatchAPlainImplementationOfTheSpec) {
   torch::set_num_threads(1);
   const Scenario scenario = tiny_scenario();
-  const fs::path out = fs::temp_directory_path() / "sasgsim_reference_agreement";
-  fs::remove_all(out);
+  const test::TempDir tmp("sasgsim_reference_agreement");
+  const fs::path& out = tmp.path();
   RunRequest request;
   request.out_dir = out.string();
   request.quiet = true;
@@ -202,7 +203,6 @@ TEST(ReferenceAgreement, AllFourAlgorithmsMatchAPlainImplementationOfTheSpec) {
   }
   // The comparison means something only if the lazy rule actually skipped.
   EXPECT_GT(lazy_skips, 0u);
-  fs::remove_all(out);
 }
 
 }  // namespace

@@ -10,6 +10,7 @@
 #include "sim/metrics/ResultSchema.h"
 #include "sim/net/Network.h"
 #include "sim/runtime/RunRecorder.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim {
 namespace {
@@ -39,16 +40,10 @@ std::set<std::string> keys_of(const nlohmann::json& j) {
 class RunRecorderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("sasgsim_recorder_" +
-            std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
     NetworkOptions options;
     options.backend = NetworkBackendKind::kAnalytic;
     network_ = make_network(options, {2, 1000, 1});
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Two iterations and one evaluation after each, with the given accuracies.
   RunSummary record(std::optional<double> target, double first_acc, double second_acc) {
@@ -69,7 +64,8 @@ class RunRecorderTest : public ::testing::Test {
     return summary;
   }
 
-  fs::path dir_;
+  test::TempDir tmp_{"sasgsim_recorder"};
+  fs::path dir_ = tmp_.path();
   std::unique_ptr<Network> network_;
 };
 

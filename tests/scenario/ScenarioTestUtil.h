@@ -1,11 +1,9 @@
-// Helpers shared by the scenario tests: temporary directories with dataset files, a small valid
+// Helpers shared by the scenario tests: dataset files in a TempDir (tests/support), a small valid
 // scenario to mutate, and matchers for the issues a ScenarioError carries.
 #pragma once
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -17,49 +15,11 @@
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/Scenario.h"
 #include "sim/scenario/ScenarioParser.h"
+#include "tests/support/TempDir.h"
 
 namespace sasgsim::test {
 
 namespace fs = std::filesystem;
-
-// A fresh directory under the system temp directory, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    path_ = fs::temp_directory_path() /
-            ("sasgsim_scenario_test_" + std::to_string(::getpid()) + "_" +
-             std::to_string(counter++));
-    fs::remove_all(path_);
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const fs::path& path() const { return path_; }
-  std::string str() const { return path_.string(); }
-
-  // Creates an (empty) file, and the directories on the way.
-  fs::path touch(const std::string& relative) const {
-    const fs::path p = path_ / relative;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p).put('\n');
-    return p;
-  }
-  fs::path write(const std::string& relative, const std::string& text) const {
-    const fs::path p = path_ / relative;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p) << text;
-    return p;
-  }
-
- private:
-  fs::path path_;
-};
 
 // The file names each dataset needs, written out here (not read from the catalog), so that a
 // catalog change shows up as a failing test.

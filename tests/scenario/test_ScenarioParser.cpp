@@ -398,7 +398,8 @@ TEST(ScenarioParser, TrainErrors) {
        "give either \"iterations\" or \"epochs\", not both"},
       {{"train.iterations=null"}, ".train", "missing the training length"},
       {{"train.iterations=0"}, ".train.iterations", "expected an integer >= 1, got 0"},
-      {{"train.iterations=null", "train.epochs=0"}, ".train.epochs", "expected a number > 0, got 0"},
+      {{"train.iterations=null", "train.epochs=0"}, ".train.epochs",
+       "expected a number in (0, 1000000], got 0"},
       {{"train.lr=null"}, ".train.lr", "missing required key: expected a number > 0, e.g. 0.005"},
       {{"train.lr=0"}, ".train.lr", "expected a number > 0, got 0"},
       {{"train.lr=fast"}, ".train.lr", "expected a number > 0, got \"fast\" (a string)"},
@@ -412,7 +413,7 @@ TEST(ScenarioParser, TrainErrors) {
       {{step + "\"milestones\":[]}"}, ".train.lr_schedule.milestones",
        "expected at least one milestone"},
       {{step + "\"milestones\":[0]}"}, ".train.lr_schedule.milestones[0]",
-       "expected a number > 0, got 0"},
+       "expected a number in (0, 1000000], got 0"},
       {{step + "\"milestones\":20}"}, ".train.lr_schedule.milestones",
        "expected an array of numbers"},
       {{step + "\"milestones\":[20],\"gamma\":0}"}, ".train.lr_schedule.gamma",
@@ -1230,23 +1231,25 @@ TEST(ScenarioParser, ComputeErrors) {
       {{"compute.model=fixd", "compute.batch_time=5ms"}, ".compute.model",
        "did you mean \"fixed\"?"},
       {{"compute.model=fixed"}, ".compute.batch_time",
-       "missing required key: expected a time > 0 like \"0.1ms\" or \"5us\", e.g. \"5ms\" (needed "
-       "when \"model\" is \"fixed\")"},
+       "missing required key: expected a time in (0s, 1d] like \"0.1ms\" or \"5us\", e.g. \"5ms\" "
+       "(needed when \"model\" is \"fixed\")"},
       {{fixed, "compute.batch_time=0s"}, ".compute.batch_time",
-       "expected a time > 0 like \"0.1ms\" or \"5us\", got \"0s\""},
+       "expected a time in (0s, 1d], got \"0s\"; raise it to more than 0s"},
       {{fixed, "compute.batch_time=5"}, ".compute.batch_time",
-       "expected a time > 0 like \"0.1ms\" or \"5us\", got 5 (a number)"},
+       "expected a time in (0s, 1d] like \"0.1ms\" or \"5us\", got 5 (a number)"},
       {{fixed, "compute.batch_time=fast"}, ".compute.batch_time",
-       "expected a time > 0 like \"0.1ms\" or \"5us\", got \"fast\""},
+       "expected a time in (0s, 1d] like \"0.1ms\" or \"5us\", got \"fast\""},
       {{fixed, "compute.topk_time=-1ms"}, ".compute.topk_time", "expected a time like"},
       {{"compute.model=flops"}, ".compute.device_flops",
-       "missing required key: expected a number > 0, e.g. 2e11 (needed when \"model\" is "
+       "missing required key: expected a number in [1000000, 1e+18], e.g. 2e11 (needed when "
+       "\"model\" is "
        "\"flops\")"},
-      {{flops, "compute.device_flops=0"}, ".compute.device_flops", "expected a number > 0, got 0"},
+      {{flops, "compute.device_flops=0"}, ".compute.device_flops",
+       "expected a number in [1000000, 1e+18], got 0"},
       {{flops, "compute.device_flops=\"2e11\""}, ".compute.device_flops",
        "got \"2e11\" (a string)"},
       {{flops, "compute.topk_flops_per_element=-1"}, ".compute.topk_flops_per_element",
-       "expected a number >= 0, got -1"},
+       "expected a number in [0, 1000000], got -1"},
       {{"compute.batch_time=5ms"}, ".compute.batch_time",
        "\"batch_time\" applies only when \"model\" is \"fixed\", not \"none\"; remove it or "
        "set \"model\": \"fixed\""},
@@ -1266,11 +1269,11 @@ TEST(ScenarioParser, ComputeErrors) {
       {{fixed, "compute.per_worker=5"}, ".compute.per_worker",
        "expected an object keyed by worker index, e.g. {\"3\": {\"speed\": 0.5}}, got 5"},
       {{fixed, "compute.per_worker.3.speed=0"}, ".compute.per_worker.3.speed",
-       "expected a number > 0, got 0"},
+       "expected a number in [0.001, 1000], got 0"},
       {{fixed, "compute.per_worker.3.speed=fast"}, ".compute.per_worker.3.speed",
        "got \"fast\" (a string)"},
       {{fixed, "compute.per_worker.3={}"}, ".compute.per_worker.3.speed",
-       "missing required key: expected a number > 0, e.g. 0.5"},
+       "missing required key: expected a number in [0.001, 1000], e.g. 0.5"},
       {{fixed, "compute.per_worker.3=0.5"}, ".compute.per_worker.3", "expected an object"},
       {{fixed, "compute.per_worker.3.speed=1", "compute.per_worker.3.bandwidth=1Gbps"},
        ".compute.per_worker.3.bandwidth",
@@ -1299,8 +1302,9 @@ TEST(ScenarioParser, ComputeKeysOfAnInvalidModelAreStillChecked) {
                                    "per_worker": {"9": {"speed": 1}}})");
   const std::vector<ScenarioIssue> issues = issues_of(doc);
   EXPECT_TRUE(has_issue(issues, ".compute.model", "got \"gpu\"")) << describe(issues);
-  EXPECT_TRUE(has_issue(issues, ".compute.batch_time", "expected a time > 0")) << describe(issues);
-  EXPECT_TRUE(has_issue(issues, ".compute.device_flops", "expected a number > 0"))
+  EXPECT_TRUE(has_issue(issues, ".compute.batch_time", "expected a time in (0s, 1d]"))
+      << describe(issues);
+  EXPECT_TRUE(has_issue(issues, ".compute.device_flops", "expected a number in [1000000, 1e+18]"))
       << describe(issues);
   EXPECT_TRUE(has_issue(issues, ".compute.per_worker.9", "worker 9 does not exist"))
       << describe(issues);
