@@ -38,11 +38,12 @@ uint32_t add_interface(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::NetDevice> device
   return index;
 }
 
-ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss) {
+ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss, int64_t stream) {
   if (loss.burst_packets <= 1) {
     auto model = ns3::CreateObject<ns3::RateErrorModel>();
     model->SetUnit(ns3::RateErrorModel::ERROR_UNIT_PACKET);
     model->SetRate(loss.rate);
+    model->AssignStreams(stream);
     return model;
   }
   auto size = ns3::CreateObject<ns3::UniformRandomVariable>();
@@ -51,6 +52,7 @@ ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss) {
   auto model = ns3::CreateObject<ns3::BurstErrorModel>();
   model->SetBurstRate(loss.rate / static_cast<double>(loss.burst_packets));
   model->SetAttribute("BurstSize", ns3::PointerValue(size));
+  model->AssignStreams(stream);
   return model;
 }
 

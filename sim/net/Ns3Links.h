@@ -25,8 +25,11 @@ uint32_t add_interface(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::NetDevice> device
                        ns3::Ipv4Address address);
 
 // The error model of network.loss on one receiving interface: independent losses, or bursts
-// of 1 .. 2b-1 packets (mean b) starting at rate / b per packet.
-ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss);
+// of 1 .. 2b-1 packets (mean b) starting at rate / b per packet. Its random streams are
+// `stream` and `stream` + 1: ns-3 would otherwise number them from a process-wide counter that
+// no reset rewinds, and the same simulation would draw other losses each time it is built.
+ns3::Ptr<ns3::ErrorModel> make_error_model(const LossOptions& loss, int64_t stream);
+inline constexpr int64_t kErrorModelStreams = 2;  // streams each error model takes
 
 // Offers as much of the remaining message as the socket's send buffer takes (`unsent` counts
 // down); the socket's send callback calls it again when space frees up.

@@ -48,7 +48,10 @@ void Ns3Topology::configure_device(ns3::Ptr<ns3::PointToPointNetDevice> dev, dou
 
 void Ns3Topology::install_loss() {
   if (net_.loss.rate <= 0.0) return;
-  for (auto& dev : devices_) dev->SetReceiveErrorModel(make_error_model(net_.loss));
+  for (size_t i = 0; i < devices_.size(); ++i) {
+    const auto stream = static_cast<int64_t>(i) * kErrorModelStreams;
+    devices_[i]->SetReceiveErrorModel(make_error_model(net_.loss, stream));
+  }
 }
 
 // A switch port with a queue disc: the disc holds the backlog (queue_packets) and feeds a
