@@ -76,8 +76,8 @@ ns3::NetDeviceContainer Ns3Topology::install_link(ns3::PointToPointHelper& p2p, 
                                      double down_rate_bps, double latency_s,
                                      ns3::Ptr<ns3::Node> near, ns3::Ptr<ns3::Node> far,
                                      int index) {
-  p2p.SetChannelAttribute("Delay",
-                          ns3::TimeValue(ns3::NanoSeconds(checked_nanoseconds(latency_s, "a link's latency"))));
+  const int64_t latency_ns = checked_nanoseconds(latency_s, "a link's latency");
+  p2p.SetChannelAttribute("Delay", ns3::TimeValue(ns3::NanoSeconds(latency_ns)));
   ns3::NetDeviceContainer devices_ = p2p.Install(near, far);
   for (uint32_t side = 0; side < 2; ++side) {
     const bool up = side == 0;  // the near side sends towards the server

@@ -33,8 +33,12 @@ std::string expected_value(const KeyInfo& key) {
                                const char* example) {
     return "a " + noun + (range == physical ? "" : " " + range_words) + " like " + example;
   };
-  if (key.type == "rate string") return unit_string("rate", rate_range_text(rate_range()), kRateExample);
-  if (key.type == "time string") return unit_string("time", time_range_text(time_range()), kTimeExample);
+  if (key.type == "rate string") {
+    return unit_string("rate", rate_range_text(rate_range()), kRateExample);
+  }
+  if (key.type == "time string") {
+    return unit_string("time", time_range_text(time_range()), kTimeExample);
+  }
   if (key.type == "integer") return "an integer " + range;
   if (key.type == "number") return "a number " + range_words;
   if (key.type == "object") return "an object";

@@ -69,10 +69,14 @@ std::string unit_range_problem(const std::string& text, double x, NumberRange ra
                                const UnitKind& kind) {
   if (range.contains(x)) return "";
   const bool too_large = range.has_hi && !(range.hi_open ? x < range.hi : x <= range.hi);
-  const std::string fix =
-      too_large ? std::string("lower it to ") + (range.hi_open ? "below " : "at most ") + kind.bound(range.hi)
-                : std::string("raise it to ") + (range.lo_open ? "more than " : "at least ") +
-                      kind.bound(range.lo);
+  std::string fix;
+  if (too_large) {
+    fix = std::string("lower it to ") + (range.hi_open ? "below " : "at most ") +
+          kind.bound(range.hi);
+  } else {
+    fix = std::string("raise it to ") + (range.lo_open ? "more than " : "at least ") +
+          kind.bound(range.lo);
+  }
   return std::string("expected a ") + kind.noun + " " + unit_range_words(range, kind) + ", got " +
          JsonReader::quote(text) + "; " + fix;
 }

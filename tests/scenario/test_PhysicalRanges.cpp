@@ -160,9 +160,9 @@ TEST(PhysicalRanges, TheEdgesOfEachRangeAreAccepted) {
 }
 
 TEST(PhysicalRanges, RatesAndTimesAtTheEdgesAreWrittenBackExactly) {
-  const Scenario s = parse_scenario(
-      edited({"network.bandwidth=10Tbps", "network.latency=1d", "network.per_worker.3.bandwidth=1kbps"}),
-      "edges.json");
+  const Scenario s = parse_scenario(edited({"network.bandwidth=10Tbps", "network.latency=1d",
+                                            "network.per_worker.3.bandwidth=1kbps"}),
+                                    "edges.json");
   EXPECT_EQ(s.network.link.rate_bps, kMaxRateBps);
   EXPECT_EQ(s.network.link.latency_s, kMaxTimeS);
   EXPECT_EQ(s.network.per_worker.at(3).rate_bps, kMinRateBps);
