@@ -5,6 +5,7 @@
 // of every leaf's gradient.
 #include <cstdint>
 #include <stdexcept>
+#include <string>
 #include <vector>
 
 #include <torch/torch.h>

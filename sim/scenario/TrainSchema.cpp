@@ -11,7 +11,7 @@ using nlohmann::json;
 constexpr int64_t kMaxInt = std::numeric_limits<int64_t>::max();
 // Epochs as a physical range: a million epochs of any dataset is far beyond a study's length,
 // and keeps epochs x iterations per epoch exact as an integer.
-constexpr NumberRange kEpochRange{0.0, 1e6, true, true, true, false};
+const NumberRange kEpochRange = NumberRange::open_closed(0.0, 1e6);
 
 bool read_milestones(const json& v, const std::string& path, const SchemaPlace&,
                      ParseContext& ctx, LrSchedule& out) {

@@ -248,27 +248,29 @@ TEST(Memo, AgreesWithExactWithCostsAndTheCoLocatedServer) {
   }
 }
 
+// The first issue (path: message) of the exact ns-3 network with one raw attribute, or "".
+std::string attribute_problem(const std::string& name, const std::string& value) {
+  NetworkOptions o = ns3_exact();
+  o.ns3_attributes[name] = value;
+  const std::vector<ScenarioIssue> issues = check_network(o);
+  return issues.empty() ? std::string() : issues[0].path + ": " + issues[0].message;
+}
+
 TEST(Ns3Attributes, RejectsOverriddenConflictingAndIneffectiveOnes) {
-  const auto problem = [](const std::string& name, const std::string& value) {
-    NetworkOptions o = ns3_exact();
-    o.ns3_attributes[name] = value;
-    const std::vector<ScenarioIssue> issues = check_network(o);
-    return issues.empty() ? std::string() : issues[0].path + ": " + issues[0].message;
-  };
-  EXPECT_NE(problem("ns3::PointToPointNetDevice::DataRate", "10Mbps").find("network.bandwidth"),
+  EXPECT_NE(attribute_problem("ns3::PointToPointNetDevice::DataRate", "10Mbps").find("network.bandwidth"),
             std::string::npos);
-  EXPECT_NE(problem("ns3::TcpSocketBase::MinRto", "1s").find("network.transport.min_rto"),
+  EXPECT_NE(attribute_problem("ns3::TcpSocketBase::MinRto", "1s").find("network.transport.min_rto"),
             std::string::npos);
-  EXPECT_NE(problem("ns3::RateErrorModel::ErrorRate", "0.1").find("network.loss.rate"),
+  EXPECT_NE(attribute_problem("ns3::RateErrorModel::ErrorRate", "0.1").find("network.loss.rate"),
             std::string::npos);
-  EXPECT_NE(problem("ns3::UdpSocket::RcvBufSize", "1000").find("no effect"), std::string::npos);
-  EXPECT_NE(problem("ns3::TcpBbr::HighGain", "3").find("no effect"), std::string::npos);
-  EXPECT_NE(problem("ns3::TcpSocketBase::MinRto", "1s").find(".network.ns3_attributes"),
+  EXPECT_NE(attribute_problem("ns3::UdpSocket::RcvBufSize", "1000").find("no effect"), std::string::npos);
+  EXPECT_NE(attribute_problem("ns3::TcpBbr::HighGain", "3").find("no effect"), std::string::npos);
+  EXPECT_NE(attribute_problem("ns3::TcpSocketBase::MinRto", "1s").find(".network.ns3_attributes"),
             std::string::npos);
-  EXPECT_EQ(problem("ns3::TcpSocketBase::Sack", "false"), "");
-  EXPECT_EQ(problem("ns3::TcpCubic::Beta", "0.8"), "");
+  EXPECT_EQ(attribute_problem("ns3::TcpSocketBase::Sack", "false"), "");
+  EXPECT_EQ(attribute_problem("ns3::TcpCubic::Beta", "0.8"), "");
   // A queue disc's attributes act only when the scenario uses that disc.
-  EXPECT_NE(problem("ns3::CoDelQueueDisc::Target", "1ms").find("no effect"), std::string::npos);
+  EXPECT_NE(attribute_problem("ns3::CoDelQueueDisc::Target", "1ms").find("no effect"), std::string::npos);
   const auto with_disc = [](QueueDisciplineKind kind, const std::string& name) {
     NetworkOptions o = ns3_exact();
     o.topology = TopologyKind::kSwitch;
@@ -289,26 +291,20 @@ TEST(Ns3Attributes, RejectsOverriddenConflictingAndIneffectiveOnes) {
 // Raw attributes holding a time, a rate or a queue size keep to the physical ranges of the
 // scenario's own keys: ns-3 would overflow converting larger ones.
 TEST(Ns3Attributes, TimesRatesAndQueueSizesKeepToThePhysicalRanges) {
-  const auto problem = [](const std::string& name, const std::string& value) {
-    NetworkOptions o = ns3_exact();
-    o.ns3_attributes[name] = value;
-    const std::vector<ScenarioIssue> issues = check_network(o);
-    return issues.empty() ? std::string() : issues[0].path + ": " + issues[0].message;
-  };
   const std::string conn = ".network.ns3_attributes[\"ns3::TcpSocket::ConnTimeout\"]: ";
-  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "1e99s"),
+  EXPECT_EQ(attribute_problem("ns3::TcpSocket::ConnTimeout", "1e99s"),
             conn + "expected a time in [0s, 1d], got \"1e99s\"; lower it to at most 1d");
-  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "2d"),
+  EXPECT_EQ(attribute_problem("ns3::TcpSocket::ConnTimeout", "2d"),
             conn + "expected a time in [0s, 1d], got \"2d\"; lower it to at most 1d");
-  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "-1s"),
+  EXPECT_EQ(attribute_problem("ns3::TcpSocket::ConnTimeout", "-1s"),
             conn + "expected a time in [0s, 1d], got \"-1s\"; raise it to at least 0s");
-  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "1d"), "");
-  EXPECT_EQ(problem("ns3::TcpSocket::ConnTimeout", "3"), "");
-  EXPECT_NE(problem("ns3::PointToPointNetDevice::DataRate", "99999999999999Gbps")
+  EXPECT_EQ(attribute_problem("ns3::TcpSocket::ConnTimeout", "1d"), "");
+  EXPECT_EQ(attribute_problem("ns3::TcpSocket::ConnTimeout", "3"), "");
+  EXPECT_NE(attribute_problem("ns3::PointToPointNetDevice::DataRate", "99999999999999Gbps")
                 .find("expected a rate in [1kbps, 10Tbps], got \"99999999999999Gbps\"; lower it "
                       "to at most 10Tbps"),
             std::string::npos);
-  EXPECT_NE(problem("ns3::FifoQueueDisc::MaxSize", "99999999999p")
+  EXPECT_NE(attribute_problem("ns3::FifoQueueDisc::MaxSize", "99999999999p")
                 .find("expected a queue size of at most 4294967295 packets or bytes"),
             std::string::npos);
 }

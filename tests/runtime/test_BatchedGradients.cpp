@@ -87,102 +87,102 @@ void expect_rows_match(const torch::Tensor& batched, const std::vector<torch::Te
   }
 }
 
-TEST(BatchedGradients, AtThetaEqualsEachWorkersAutogradGradient) {
-  for (ModelKind kind : {ModelKind::kFc512, ModelKind::kCnn}) {
-    SCOPED_TRACE(kind == ModelKind::kCnn ? "cnn" : "fc512");
-    torch::manual_seed(3);
-    ModelCase c(kind);
-    ASSERT_NE(c.batched, nullptr);
-    const torch::Tensor theta = c.flat.values().clone();
-    const std::vector<torch::Tensor> at_theta(kWorkers, theta);
-    const double loss = c.batched->prepare(at_theta, c.images, c.labels).item<double>();
-    const torch::Tensor out = gradients_of(*c.batched, kWorkers, theta.numel());
-    std::vector<torch::Tensor> expected;
-    double expected_loss = 0.0;
-    for (int64_t m = 0; m < kWorkers; ++m) {
-      expected.push_back(autograd_gradient(*c.model, c.flat, theta, c.images_of(m), c.labels_of(m)));
-      expected_loss += torch::nn::functional::cross_entropy(c.model->forward(c.images_of(m)),
-                                                            c.labels_of(m)).item<double>();
-    }
-    expect_rows_match(out, expected);
-    EXPECT_NEAR(loss, expected_loss, 1e-5 * expected_loss);
+class BatchedModel : public ::testing::TestWithParam<ModelKind> {};
+
+INSTANTIATE_TEST_SUITE_P(Models, BatchedModel,
+                         ::testing::Values(ModelKind::kFc512, ModelKind::kCnn),
+                         [](const ::testing::TestParamInfo<ModelKind>& info) {
+                           return std::string(info.param == ModelKind::kCnn ? "cnn" : "fc512");
+                         });
+
+TEST_P(BatchedModel, AtThetaEqualsEachWorkersAutogradGradient) {
+  const ModelKind kind = GetParam();
+  torch::manual_seed(3);
+  ModelCase c(kind);
+  ASSERT_NE(c.batched, nullptr);
+  const torch::Tensor theta = c.flat.values().clone();
+  const std::vector<torch::Tensor> at_theta(kWorkers, theta);
+  const double loss = c.batched->prepare(at_theta, c.images, c.labels).item<double>();
+  const torch::Tensor out = gradients_of(*c.batched, kWorkers, theta.numel());
+  std::vector<torch::Tensor> expected;
+  double expected_loss = 0.0;
+  for (int64_t m = 0; m < kWorkers; ++m) {
+    expected.push_back(autograd_gradient(*c.model, c.flat, theta, c.images_of(m), c.labels_of(m)));
+    expected_loss += torch::nn::functional::cross_entropy(c.model->forward(c.images_of(m)),
+                                                          c.labels_of(m)).item<double>();
   }
+  expect_rows_match(out, expected);
+  EXPECT_NEAR(loss, expected_loss, 1e-5 * expected_loss);
 }
 
-TEST(BatchedGradients, SummedEqualsTheSumOfTheWorkersAutogradGradients) {
-  for (ModelKind kind : {ModelKind::kFc512, ModelKind::kCnn}) {
-    SCOPED_TRACE(kind == ModelKind::kCnn ? "cnn" : "fc512");
-    torch::manual_seed(6);
-    ModelCase c(kind);
-    const torch::Tensor theta = c.flat.values().clone();
-    const std::vector<torch::Tensor> at_theta(kWorkers, theta);
-    const double loss = c.batched->prepare(at_theta, c.images, c.labels).item<double>();
-    torch::Tensor sum = torch::empty_like(theta);
-    c.batched->summed(sum);
-    torch::Tensor expected = torch::zeros_like(theta);
-    double expected_loss = 0.0;
-    for (int64_t m = 0; m < kWorkers; ++m) {
-      expected += autograd_gradient(*c.model, c.flat, theta, c.images_of(m), c.labels_of(m));
-      expected_loss += torch::nn::functional::cross_entropy(c.model->forward(c.images_of(m)),
-                                                            c.labels_of(m)).item<double>();
-    }
-    expect_rows_match(sum.unsqueeze(0), {expected});
-    EXPECT_NEAR(loss, expected_loss, 1e-5 * expected_loss);
+TEST_P(BatchedModel, SummedEqualsTheSumOfTheWorkersAutogradGradients) {
+  const ModelKind kind = GetParam();
+  torch::manual_seed(6);
+  ModelCase c(kind);
+  const torch::Tensor theta = c.flat.values().clone();
+  const std::vector<torch::Tensor> at_theta(kWorkers, theta);
+  const double loss = c.batched->prepare(at_theta, c.images, c.labels).item<double>();
+  torch::Tensor sum = torch::empty_like(theta);
+  c.batched->summed(sum);
+  torch::Tensor expected = torch::zeros_like(theta);
+  double expected_loss = 0.0;
+  for (int64_t m = 0; m < kWorkers; ++m) {
+    expected += autograd_gradient(*c.model, c.flat, theta, c.images_of(m), c.labels_of(m));
+    expected_loss += torch::nn::functional::cross_entropy(c.model->forward(c.images_of(m)),
+                                                          c.labels_of(m)).item<double>();
   }
+  expect_rows_match(sum.unsqueeze(0), {expected});
+  EXPECT_NEAR(loss, expected_loss, 1e-5 * expected_loss);
 }
 
 // Workers 0 and 2 share a point (one pass over their samples), 1 and 3 have their own.
-TEST(BatchedGradients, AtPerWorkerPointsEqualsEachWorkersAutogradGradient) {
-  for (ModelKind kind : {ModelKind::kFc512, ModelKind::kCnn}) {
-    SCOPED_TRACE(kind == ModelKind::kCnn ? "cnn" : "fc512");
-    torch::manual_seed(4);
-    ModelCase c(kind);
-    const torch::Tensor theta = c.flat.values().clone();
-    const torch::Tensor shared = theta + 0.05 * torch::randn_like(theta);
-    const std::vector<torch::Tensor> points{shared, theta + 0.05 * torch::randn_like(theta), shared,
-                                            theta + 0.05 * torch::randn_like(theta)};
-    c.batched->prepare(points, c.images, c.labels);
-    const torch::Tensor out = gradients_of(*c.batched, kWorkers, theta.numel());
-    torch::Tensor unused = torch::empty_like(theta);
-    if (kind == ModelKind::kFc512) {  // three points: no one sum
-      EXPECT_THROW(c.batched->summed(unused), std::logic_error);
-    }
-    std::vector<torch::Tensor> expected;
-    for (int64_t m = 0; m < kWorkers; ++m) {
-      expected.push_back(autograd_gradient(*c.model, c.flat, points[m], c.images_of(m),
-                                           c.labels_of(m)));
-    }
-    expect_rows_match(out, expected);
+TEST_P(BatchedModel, AtPerWorkerPointsEqualsEachWorkersAutogradGradient) {
+  const ModelKind kind = GetParam();
+  torch::manual_seed(4);
+  ModelCase c(kind);
+  const torch::Tensor theta = c.flat.values().clone();
+  const torch::Tensor shared = theta + 0.05 * torch::randn_like(theta);
+  const std::vector<torch::Tensor> points{shared, theta + 0.05 * torch::randn_like(theta), shared,
+                                          theta + 0.05 * torch::randn_like(theta)};
+  c.batched->prepare(points, c.images, c.labels);
+  const torch::Tensor out = gradients_of(*c.batched, kWorkers, theta.numel());
+  torch::Tensor unused = torch::empty_like(theta);
+  if (kind == ModelKind::kFc512) {  // three points: no one sum
+    EXPECT_THROW(c.batched->summed(unused), std::logic_error);
   }
+  std::vector<torch::Tensor> expected;
+  for (int64_t m = 0; m < kWorkers; ++m) {
+    expected.push_back(autograd_gradient(*c.model, c.flat, points[m], c.images_of(m),
+                                         c.labels_of(m)));
+  }
+  expect_rows_match(out, expected);
 }
 
 // The lazy rule's number from the activations equals the one from the formed gradients.
-TEST(BatchedGradients, SquaredChangeEqualsTheFormedGradientsOne) {
-  for (ModelKind kind : {ModelKind::kFc512, ModelKind::kCnn}) {
-    SCOPED_TRACE(kind == ModelKind::kCnn ? "cnn" : "fc512");
-    torch::manual_seed(7);
-    ModelCase c(kind);
-    const torch::Tensor theta = c.flat.values().clone();
-    const torch::Tensor near = theta + 1e-3 * torch::randn_like(theta);  // a small change
-    const std::vector<torch::Tensor> points{near, theta + 0.05 * torch::randn_like(theta), near,
-                                            theta};
-    std::unique_ptr<BatchedGradients> old_pass =
-        ModelCase::make(kind, c.flat.slices());
-    c.batched->prepare(std::vector<torch::Tensor>(kWorkers, theta), c.images, c.labels);
-    old_pass->prepare(points, c.images, c.labels);
-    const torch::Tensor g_new = gradients_of(*c.batched, kWorkers, theta.numel());
-    const torch::Tensor g_old = gradients_of(*old_pass, kWorkers, theta.numel());
-    for (int64_t k = 0; k < kWorkers; ++k) {
-      const double expected = (g_new[k].to(torch::kFloat64) - g_old[k].to(torch::kFloat64))
-                                  .square()
-                                  .sum()
-                                  .item<double>();
-      const double change = c.batched->squared_change(k, *old_pass, k);
-      if (k == 3) {
-        EXPECT_LT(change, 1e-9) << "the same point";
-      } else {
-        EXPECT_NEAR(change, expected, 1e-4 * expected) << "worker " << k;
-      }
+TEST_P(BatchedModel, SquaredChangeEqualsTheFormedGradientsOne) {
+  const ModelKind kind = GetParam();
+  torch::manual_seed(7);
+  ModelCase c(kind);
+  const torch::Tensor theta = c.flat.values().clone();
+  const torch::Tensor near = theta + 1e-3 * torch::randn_like(theta);  // a small change
+  const std::vector<torch::Tensor> points{near, theta + 0.05 * torch::randn_like(theta), near,
+                                          theta};
+  std::unique_ptr<BatchedGradients> old_pass =
+      ModelCase::make(kind, c.flat.slices());
+  c.batched->prepare(std::vector<torch::Tensor>(kWorkers, theta), c.images, c.labels);
+  old_pass->prepare(points, c.images, c.labels);
+  const torch::Tensor g_new = gradients_of(*c.batched, kWorkers, theta.numel());
+  const torch::Tensor g_old = gradients_of(*old_pass, kWorkers, theta.numel());
+  for (int64_t k = 0; k < kWorkers; ++k) {
+    const double expected = (g_new[k].to(torch::kFloat64) - g_old[k].to(torch::kFloat64))
+                                .square()
+                                .sum()
+                                .item<double>();
+    const double change = c.batched->squared_change(k, *old_pass, k);
+    if (k == 3) {
+      EXPECT_LT(change, 1e-9) << "the same point";
+    } else {
+      EXPECT_NEAR(change, expected, 1e-4 * expected) << "worker " << k;
     }
   }
 }
