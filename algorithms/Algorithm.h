@@ -19,6 +19,8 @@
 
 namespace sasgsim {
 
+class StateArchive;
+
 // What the runtime tells the algorithm at the start of iteration t.
 struct IterationContext {
   int64_t iteration = 0;    // t, from 0
@@ -108,6 +110,10 @@ class Algorithm {
 
   // What the server holds for stale per-worker vectors (nothing for SGD and Sparse).
   virtual ServerMemory server_memory() const = 0;
+
+  // What the algorithm keeps from one iteration to the next (sim/checkpoint/StateArchive.h),
+  // saved into a checkpoint between iterations and restored when a run resumes.
+  virtual void visit_state(StateArchive& archive) = 0;
 
  protected:
   std::vector<WorkerOutcome> staged_;  // outcomes of this iteration's stage_worker calls

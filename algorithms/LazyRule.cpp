@@ -1,4 +1,5 @@
 #include "algorithms/LazyRule.h"
+#include "sim/checkpoint/StateArchive.h"
 
 #include <cmath>
 #include <sstream>
@@ -222,6 +223,16 @@ const torch::Tensor& LazyRule::theta_hat(int worker) const {
                            " has not uploaded yet");
   }
   return snapshot_rows_[static_cast<size_t>(row)];
+}
+
+void LazyRule::visit_state(StateArchive& archive) {
+  archive.integer("iteration", iteration_);
+  archive.integers("tau", tau_);
+  archive.tensor("snapshots", snapshots_);
+  archive.integers("snapshot_refs", snapshot_refs_);
+  archive.integers("worker_snapshot", worker_snapshot_);
+  archive.tensor("steps_sq", steps_sq_);
+  archive.integer("recorded", recorded_);
 }
 
 }  // namespace sasgsim

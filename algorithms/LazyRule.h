@@ -65,6 +65,8 @@ class LazyRule {
   const torch::Tensor& theta_hat(int worker) const;
   int64_t tau(int worker) const { return tau_.at(static_cast<size_t>(worker)); }
   int64_t max_delay() const { return max_delay_; }
+  // tau, the theta_hat snapshots and the history of squared steps.
+  void visit_state(StateArchive& archive);
 
  private:
   // The pool row holding theta^t, copying `theta` into a free row on first use in an

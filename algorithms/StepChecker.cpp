@@ -1,4 +1,5 @@
 #include "algorithms/StepChecker.h"
+#include "sim/checkpoint/StateArchive.h"
 
 #include <cmath>
 #include <sstream>
@@ -121,6 +122,11 @@ void StepChecker::server(const torch::Tensor& theta) {
   }
   check_vector(theta, "theta", "server_step");
   open_ = false;
+}
+
+void StepChecker::visit_state(StateArchive& archive) {
+  if (open_) fail("visit_state", "called inside an iteration");
+  archive.integer("iteration", iteration_);
 }
 
 }  // namespace sasgsim

@@ -42,6 +42,7 @@ class StepChecker {
   int64_t numel() const { return numel_; }
   const torch::Device& device() const { return device_; }
   int64_t iteration() const { return iteration_; }  // the open or last iteration, -1 before any
+  void visit_state(StateArchive& archive);  // the last iteration
 
  private:
   std::string algorithm_;

@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 namespace {
@@ -46,6 +47,10 @@ Encoded Cast::encode(int /*worker*/, const torch::Tensor& p, int slot) {
   narrow_.copy_(p);  // rounds to nearest, ties to even
   slots_.row(slot).copy_(narrow_);
   return {numel_, kUploadHeaderBytes + kEntryBytes * numel_};
+}
+
+void Cast::visit_state(StateArchive& archive) {
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -22,6 +22,8 @@
 
 namespace sasgsim {
 
+class StateArchive;
+
 struct CompressorSetup {
   int workers = 0;                  // M
   std::vector<TensorSlice> slices;  // the model's parameter tensors in the flat vector
@@ -67,6 +69,10 @@ class Compressor {
 
   // What the server keeps of the message in `slot` when it stores it (lazy rule).
   virtual HeldBytes held(int slot) const = 0;
+
+  // What the compressor keeps from one iteration to the next (StateArchive.h): the slots'
+  // messages, random generators, warm starts, accumulators.
+  virtual void visit_state(StateArchive& archive) = 0;
 
   // Compute per encode, in units of one top-k selection over the model (the compute model's
   // topk_time or topk_flops_per_element); 0 for a free encoding.

@@ -11,6 +11,7 @@
 
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -168,6 +169,12 @@ Encoded Dgc::encode(int worker, const torch::Tensor& p, int slot) {
   v.index_fill_(0, indices, 0.0f);
   u.index_fill_(0, indices, 0.0f);
   return {k, kUploadHeaderBytes + (kValueBytes + kIndexBytes) * k};
+}
+
+void Dgc::visit_state(StateArchive& archive) {
+  archive.tensors("momentum", u_);
+  archive.tensors("accumulator", v_);
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -43,6 +43,7 @@ class Dgc : public Compressor {
   // Remembers t (for the warm-up) and lr (for clipping); t >= 0 and lr > 0.
   void begin_iteration(int64_t iteration, double lr) override;
   Encoded encode(int worker, const torch::Tensor& p, int slot) override;
+  void visit_state(StateArchive& archive) override;
   void decode_into(int slot, torch::Tensor& out) const override { slots_.decode_into(slot, out); }
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }

@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "algorithms/StepChecker.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -13,6 +14,10 @@ Identity::Identity(const CompressorSetup& setup)
 Encoded Identity::encode(int /*worker*/, const torch::Tensor& p, int slot) {
   slots_.row(slot).copy_(p);
   return {numel_, dense_payload_bytes(numel_)};
+}
+
+void Identity::visit_state(StateArchive& archive) {
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -8,6 +8,7 @@
 
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -130,6 +131,12 @@ Encoded PowerSgd::encode(int worker, const torch::Tensor& p, int slot) {
     out.narrow(0, d.offset, d.numel).copy_(p.narrow(0, d.offset, d.numel));
   }
   return size_;
+}
+
+void PowerSgd::visit_state(StateArchive& archive) {
+  archive.generators("generator", generators_);
+  for (size_t w = 0; w < q_.size(); ++w) archive.tensors("q" + std::to_string(w), q_[w]);
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

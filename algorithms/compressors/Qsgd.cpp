@@ -8,6 +8,7 @@
 
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -154,6 +155,11 @@ Encoded Qsgd::elias_size() const {
     level += length;
   }
   return {nonzeros, kUploadHeaderBytes + kValueBytes * buckets() + bytes_for_bits(bits)};
+}
+
+void Qsgd::visit_state(StateArchive& archive) {
+  archive.generators("generator", generators_);
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

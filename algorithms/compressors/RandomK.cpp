@@ -9,6 +9,7 @@
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
 #include "algorithms/TopK.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -111,6 +112,11 @@ Encoded RandomK::encode(int worker, const torch::Tensor& p, int slot) {
     }
   }
   return {kept_, kUploadHeaderBytes + (kValueBytes + kIndexBytes) * kept_};
+}
+
+void RandomK::visit_state(StateArchive& archive) {
+  archive.generators("generator", generators_);
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

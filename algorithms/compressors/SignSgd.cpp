@@ -6,6 +6,7 @@
 
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -28,6 +29,10 @@ Encoded SignSgd::encode(int /*worker*/, const torch::Tensor& p, int slot) {
   }
   const auto tensors = static_cast<int64_t>(slices_.size());
   return {numel_, kUploadHeaderBytes + kValueBytes * tensors + bytes_for_bits(numel_)};
+}
+
+void SignSgd::visit_state(StateArchive& archive) {
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

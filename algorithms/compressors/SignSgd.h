@@ -24,6 +24,7 @@ class SignSgd : public Compressor {
   SignSgd(const CompressorOptions& options, const CompressorSetup& setup);
 
   Encoded encode(int worker, const torch::Tensor& p, int slot) override;
+  void visit_state(StateArchive& archive) override;
   void decode_into(int slot, torch::Tensor& out) const override { slots_.decode_into(slot, out); }
   void add_decoded(int slot, torch::Tensor& out) const override { slots_.add_decoded(slot, out); }
   void subtract_decoded(int slot, torch::Tensor& e) const override { slots_.subtract_decoded(slot, e); }

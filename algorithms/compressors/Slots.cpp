@@ -5,6 +5,8 @@
 
 #include <torch/torch.h>
 
+#include "sim/checkpoint/StateArchive.h"
+
 namespace sasgsim {
 namespace {
 
@@ -31,6 +33,8 @@ const torch::Tensor& DenseSlots::row(int slot) const {
   check_slot(slot, rows_.size());
   return rows_[static_cast<size_t>(slot)];
 }
+
+void DenseSlots::visit_state(StateArchive& archive) { archive.tensor("messages", all_); }
 
 SparseSlots::SparseSlots(int slots, int64_t capacity, int64_t /*numel*/, torch::Device device,
                          bool exact)
@@ -99,6 +103,19 @@ void SparseSlots::subtract_decoded(int slot, torch::Tensor& e) const {
 HeldBytes SparseSlots::held(int slot) const {
   const int64_t count = at(slot).indices.numel();
   return {kValueBytes * count, kIndexBytes * count};
+}
+
+void SparseSlots::visit_state(StateArchive& archive) {
+  for (size_t i = 0; i < slots_.size(); ++i) {
+    StateArchive::Scope scope(archive, "slot" + std::to_string(i));
+    const int slot = static_cast<int>(i);
+    int64_t count = slots_[i].indices.numel();
+    archive.integer("count", count);
+    torch::Tensor held_indices = indices(slot, count);
+    torch::Tensor held_values = values(slot, count);
+    archive.tensor("indices", held_indices);
+    archive.tensor("values", held_values);
+  }
 }
 
 }  // namespace sasgsim

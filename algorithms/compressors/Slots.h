@@ -23,6 +23,7 @@ class DenseSlots {
   void decode_into(int slot, torch::Tensor& out) const { out.copy_(row(slot)); }
   void add_decoded(int slot, torch::Tensor& out) const { out.add_(row(slot)); }
   void subtract_decoded(int slot, torch::Tensor& e) const { e.sub_(row(slot)); }
+  void visit_state(StateArchive& archive);  // every slot's message
 
  private:
   torch::Tensor all_;               // [slots, n]
@@ -49,6 +50,7 @@ class SparseSlots {
   void subtract_decoded(int slot, torch::Tensor& e) const;
   // Values and int32 indices of the held message.
   HeldBytes held(int slot) const;
+  void visit_state(StateArchive& archive);  // every slot's message
 
  private:
   struct Slot {

@@ -7,6 +7,7 @@
 
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -51,6 +52,11 @@ Encoded TernGrad::encode(int worker, const torch::Tensor& p, int slot) {
   ternarize(p, uniform_, slices_, slots_.row(slot));
   const auto tensors = static_cast<int64_t>(slices_.size());
   return {numel_, kUploadHeaderBytes + kValueBytes * tensors + bytes_for_bits(2 * numel_)};
+}
+
+void TernGrad::visit_state(StateArchive& archive) {
+  archive.generators("generator", generators_);
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -9,6 +9,7 @@
 
 #include "algorithms/StepChecker.h"
 #include "algorithms/compressors/EncodeInput.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -53,6 +54,10 @@ Encoded Threshold::encode(int /*worker*/, const torch::Tensor& p, int slot) {
   torch::Tensor values = slots_.values(slot, k);
   torch::index_select_out(values, p, 0, indices);
   return {k, kUploadHeaderBytes + (kValueBytes + kIndexBytes) * k};
+}
+
+void Threshold::visit_state(StateArchive& archive) {
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -2,6 +2,8 @@
 
 #include <torch/torch.h>
 
+#include "sim/checkpoint/StateArchive.h"
+
 namespace sasgsim {
 
 TopKCompressor::TopKCompressor(const CompressorOptions& options, const CompressorSetup& setup)
@@ -24,6 +26,10 @@ Encoded TopKCompressor::encode_with_feedback(int /*worker*/, torch::Tensor& e,
   const int64_t k = topk_.kept();
   topk_.select_with_feedback(e, message, slots_.indices(slot, k), slots_.values(slot, k));
   return wire_size();
+}
+
+void TopKCompressor::visit_state(StateArchive& archive) {
+  slots_.visit_state(archive);
 }
 
 }  // namespace sasgsim

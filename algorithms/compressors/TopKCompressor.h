@@ -14,6 +14,7 @@ class TopKCompressor : public Compressor {
   TopKCompressor(const CompressorOptions& options, const CompressorSetup& setup);
 
   Encoded encode(int worker, const torch::Tensor& p, int slot) override;
+  void visit_state(StateArchive& archive) override;
   Encoded encode_with_feedback(int worker, torch::Tensor& e, const torch::Tensor& message,
                                int slot) override;
   void decode_into(int slot, torch::Tensor& out) const override { slots_.decode_into(slot, out); }

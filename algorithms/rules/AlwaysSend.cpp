@@ -4,6 +4,7 @@
 
 #include "algorithms/Scale.h"
 #include "algorithms/Wire.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -56,6 +57,15 @@ void AlwaysSend::stage_sum(const torch::Tensor& g_sum) {
 void AlwaysSend::server_step(torch::Tensor& theta) {
   checker_.server(theta);
   theta.sub_(aggregate_);
+}
+
+void AlwaysSend::visit_state(StateArchive& archive) {
+  {
+    StateArchive::Scope scope(archive, "checker");
+    checker_.visit_state(archive);
+  }
+  StateArchive::Scope scope(archive, "upload");
+  upload_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -26,6 +26,7 @@ class AlwaysSend : public Algorithm {
   bool sums_gradients() const override { return sums_gradients_; }
   void stage_sum(const torch::Tensor& g_sum) override;
   ServerMemory server_memory() const override { return {}; }
+  void visit_state(StateArchive& archive) override;
 
   // e_m, flat [n] (with error feedback).
   const torch::Tensor& error(int worker) const;

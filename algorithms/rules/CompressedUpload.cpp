@@ -1,4 +1,5 @@
 #include "algorithms/rules/CompressedUpload.h"
+#include "sim/checkpoint/StateArchive.h"
 
 #include <stdexcept>
 #include <string>
@@ -37,6 +38,12 @@ const torch::Tensor& CompressedUpload::error(int worker) const {
     throw std::out_of_range("error(): worker " + std::to_string(worker) + " out of range");
   }
   return error_rows_[static_cast<size_t>(worker)];
+}
+
+void CompressedUpload::visit_state(StateArchive& archive) {
+  archive.tensor("errors", errors_);
+  StateArchive::Scope scope(archive, "compressor");
+  compressor_->visit_state(archive);
 }
 
 }  // namespace sasgsim

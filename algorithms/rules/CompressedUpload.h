@@ -29,6 +29,7 @@ class CompressedUpload {
   bool error_feedback() const { return !error_rows_.empty(); }
   // e_m, flat [n]; throws std::logic_error without error feedback.
   const torch::Tensor& error(int worker) const;
+  void visit_state(StateArchive& archive);  // e_m and the compressor's state
 
  private:
   std::unique_ptr<Compressor> compressor_;

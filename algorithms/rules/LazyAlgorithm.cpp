@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include "algorithms/Scale.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -152,6 +153,22 @@ void LazyAlgorithm::server_step(torch::Tensor& theta) {
   }
   sum_stored(aggregate_);
   rule_.update(theta, aggregate_);
+}
+
+void LazyAlgorithm::visit_state(StateArchive& archive) {
+  {
+    StateArchive::Scope scope(archive, "checker");
+    checker_.visit_state(archive);
+  }
+  {
+    StateArchive::Scope scope(archive, "rule");
+    rule_.visit_state(archive);
+  }
+  {
+    StateArchive::Scope scope(archive, "upload");
+    upload_.visit_state(archive);
+  }
+  archive.integers("has_stored", has_stored_);
 }
 
 }  // namespace sasgsim

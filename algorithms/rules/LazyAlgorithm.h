@@ -45,6 +45,7 @@ class LazyAlgorithm : public Algorithm {
   // What the compressor keeps of each stored message, for the workers whose message the
   // server holds (all of them after the first iteration).
   ServerMemory server_memory() const override;
+  void visit_state(StateArchive& archive) override;
 
   LazyAlgorithm(const char* name, const LazyRuleOptions& options,
                 const CompressorOptions& compressor, bool error_feedback,

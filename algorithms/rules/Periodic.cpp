@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "algorithms/Scale.h"
+#include "sim/checkpoint/StateArchive.h"
 
 namespace sasgsim {
 
@@ -79,6 +80,17 @@ const torch::Tensor& Periodic::change(int worker) const {
 const torch::Tensor& Periodic::error(int worker) const {
   checker_.check_worker(worker, "error");
   return upload_.error(worker);
+}
+
+void Periodic::visit_state(StateArchive& archive) {
+  {
+    StateArchive::Scope scope(archive, "checker");
+    checker_.visit_state(archive);
+  }
+  archive.tensor("locals", locals_);
+  archive.tensor("changes", changes_);
+  StateArchive::Scope scope(archive, "upload");
+  upload_.visit_state(archive);
 }
 
 }  // namespace sasgsim

@@ -28,6 +28,7 @@ class Periodic : public Algorithm {
                             const torch::Tensor& g_old) override;
   void server_step(torch::Tensor& theta) override;
   ServerMemory server_memory() const override { return {}; }
+  void visit_state(StateArchive& archive) override;  // x_m, Delta_m and the upload's state
 
   int64_t period() const { return period_; }
   const torch::Tensor& local_model(int worker) const;  // x_m

@@ -40,6 +40,8 @@ struct Options {
   std::string scenario_file, out_dir;
   std::vector<std::string> overrides, only;
   bool quiet = false;
+  bool resume = false;
+  double checkpoint_interval_s = kDefaultCheckpointIntervalS;
   int jobs = 1;
   std::string run_dir;
   SweepRequest sweep;
@@ -103,6 +105,14 @@ void add_run(CLI::App& app, Options& o) {
   run->add_option("--only", o.only, "Run only these algorithms (labels, comma-separated)")
       ->type_name("ALG,...");
   run->add_flag("-q,--quiet", o.quiet, "No progress line on stderr");
+  run->add_flag("--resume", o.resume,
+                "Continue the run in the results directory: finished algorithms are kept, an "
+                "interrupted one continues from its last checkpoint");
+  run->add_option("--checkpoint-interval", o.checkpoint_interval_s,
+                  "Write a checkpoint at the first evaluation at least this many seconds after "
+                  "the last one (0: at every evaluation)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   run->add_option("--jobs", o.jobs, "With \"seeds\": seeds run at once (one process each)")
       ->check(CLI::PositiveNumber);
 }
@@ -286,7 +296,8 @@ int command_run(const Options& o, const std::string& command_line) {
                      "{\"seed\": [1, 19, 31], ...}) and run it with `sasgsim sweep`");
   }
   if (!scenario.seeds.empty()) {
-    SeedsRequest request{o.out_dir, split_list(o.only), o.jobs, o.quiet, command_line};
+    SeedsRequest request{o.out_dir,  split_list(o.only),        o.jobs,      o.quiet,
+                         o.resume,   o.checkpoint_interval_s,   command_line};
     return run_seeds(scenario, request);
   }
   if (!scenario.sweep.empty()) {
@@ -298,6 +309,8 @@ int command_run(const Options& o, const std::string& command_line) {
   request.only = split_list(o.only);
   request.quiet = o.quiet;
   request.command_line = command_line;
+  request.resume = o.resume;
+  request.checkpoint_interval_s = o.checkpoint_interval_s;
   print_results(run_scenario(scenario, request));
   return kExitOk;
 }

@@ -43,6 +43,8 @@ std::vector<SeedRun> plan_seeds(const Scenario& scenario, const SeedsRequest& re
     run.command = shell_quote(binary) + " run " + shell_quote(file.string()) + " --out " +
                   shell_quote((dir / run.name).string());
     run.command += only_argument(request.only);
+    if (request.resume) run.command += " --resume";
+    run.command += fmt::format(" --checkpoint-interval {}", request.checkpoint_interval_s);
     // With one job at a time the child's own progress line goes to this terminal (fd 3).
     run.command += child_progress ? " 2>&3" : " -q";
     runs.push_back(std::move(run));

@@ -1,7 +1,8 @@
 // Multi-seed runs: a scenario with "seeds" runs every algorithm once per seed, each seed as a
 // child `sasgsim run` of that seed's resolved scenario (DIR/seeds/seed-<s>.json) into
 // DIR/seed-<s>/, N at a time; DIR/manifest.json lists the runs, and the mean and standard
-// deviation per algorithm are printed. Seeds already complete are not run again.
+// deviation per algorithm are printed. Seeds already complete are not run again; with --resume
+// the others continue from their checkpoints.
 #pragma once
 
 #include <string>
@@ -16,6 +17,8 @@ struct SeedsRequest {
   std::vector<std::string> only;    // algorithm labels; empty: all
   int jobs = 1;                     // seeds run at once
   bool quiet = false;
+  bool resume = false;              // seeds not complete continue from their checkpoints
+  double checkpoint_interval_s = 60.0;  // passed on to each seed's run
   std::string command_line;
 };
 

@@ -7,6 +7,7 @@
 #include <string>
 #include <utility>
 
+#include "sim/checkpoint/StateArchive.h"
 #include "sim/data/Augment.h"
 #include "sim/data/DatasetFiles.h"
 #include "sim/data/Partition.h"
@@ -201,6 +202,16 @@ void TrainingData::start_pass(int worker) {
   order_[w] = std::move(order);
   cursor_[w] = 0;
   augment_rng_[w].seed(derive_seed(seed_, SeedStream::kAugment, {w, pass}));
+}
+
+void TrainingData::visit_state(StateArchive& archive) {
+  archive.integers("pass", pass_);
+  archive.integers("cursor", cursor_);
+  for (int w = 0; w < workers_; ++w) {
+    StateArchive::Scope worker(archive, "worker" + std::to_string(w));
+    archive.tensor("order", order_[static_cast<size_t>(w)]);
+    archive.engine("augment_rng", augment_rng_[static_cast<size_t>(w)]);
+  }
 }
 
 Batch TrainingData::next_batch(int worker) {

@@ -13,6 +13,8 @@
 
 namespace sasgsim {
 
+class StateArchive;
+
 struct Batch {
   torch::Tensor images;  // float32 [b, C, H, W]
   torch::Tensor labels;  // int64 [b]
@@ -32,6 +34,8 @@ class TrainingData {
   void reset();
   // The next minibatch of `worker` (batch_size samples, drop-last within each pass).
   Batch next_batch(int worker);
+  // Where each worker's stream is (StateArchive.h): its pass, position and augmentation draws.
+  void visit_state(StateArchive& archive);
 
   const Dataset& test() const { return test_; }
   // The whole training set (all shards, in the common shape), for tests and reports.

@@ -16,6 +16,7 @@
 #include "sim/net/Network.h"
 #include "sim/runtime/Progress.h"
 #include "sim/runtime/RunRecorder.h"
+#include "sim/runtime/UploadsTrace.h"
 #include "sim/scenario/Errors.h"
 #include "sim/scenario/Overrides.h"
 #include "sim/scenario/ScenarioParser.h"
@@ -25,17 +26,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string read_text(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    throw DataError(fmt::format("cannot read {}: a replay needs the complete results of "
-                                "`sasgsim run`", path.string()));
-  }
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 nlohmann::json read_json(const fs::path& path) {
   try {
     return nlohmann::json::parse(read_text(path));
@@ -43,51 +33,6 @@ nlohmann::json read_json(const fs::path& path) {
     throw DataError(fmt::format("{} is not valid JSON: {}", path.string(), e.what()));
   }
 }
-
-// A CSV file with a header: rows of cells, looked up by column name.
-struct Csv {
-  fs::path path;
-  std::map<std::string, size_t> column;
-  std::vector<std::vector<std::string>> rows;
-
-  explicit Csv(const fs::path& p) : path(p) {
-    std::istringstream in(read_text(p));
-    std::string line;
-    if (!std::getline(in, line)) throw DataError(fmt::format("{} is empty", p.string()));
-    const std::vector<std::string> header = results::csv_cells(line);
-    for (size_t i = 0; i < header.size(); ++i) column[header[i]] = i;
-    while (std::getline(in, line)) {
-      if (line.empty()) continue;
-      rows.push_back(results::csv_cells(line));
-      if (rows.back().size() != header.size()) {
-        throw DataError(fmt::format("{}: line {} has {} cells, the header {}", p.string(),
-                                    rows.size() + 1, rows.back().size(), header.size()));
-      }
-    }
-  }
-  size_t index(const std::string& name) const {
-    auto it = column.find(name);
-    if (it == column.end()) {
-      throw DataError(fmt::format("{} has no column \"{}\"", path.string(), name));
-    }
-    return it->second;
-  }
-  int64_t integer(const std::vector<std::string>& row, size_t i) const {
-    try {
-      size_t used = 0;
-      const long long v = std::stoll(row[i], &used);
-      if (used == row[i].size()) return v;
-    } catch (const std::exception&) {
-    }
-    throw DataError(fmt::format("{}: \"{}\" is not an integer", path.string(), row[i]));
-  }
-  double number(const std::vector<std::string>& row, size_t i) const {
-    char* end = nullptr;
-    const double v = std::strtod(row[i].c_str(), &end);
-    if (!row[i].empty() && *end == '\0') return v;
-    throw DataError(fmt::format("{}: \"{}\" is not a number", path.string(), row[i]));
-  }
-};
 
 // Only the network may change in a replay: the uploads trace is valid for nothing else.
 void check_overrides(const std::vector<std::string>& overrides) {
@@ -125,10 +70,8 @@ void drop_derived_buffers(nlohmann::json& doc, const std::string& where) {
 // What a finished run left of one algorithm: its summary and the rows that replay it.
 struct Trace {
   nlohmann::json original;  // summary.json
-  Csv uploads;
-  Csv skips;                // the workers without upload: when they were done computing
+  UploadsTrace rows;        // the compute model is not a network setting: it is kept
   Csv metrics;
-  Csv iterations;           // the compute model is not a network setting: it is kept
   int64_t iterations_run = 0;
 };
 
@@ -144,37 +87,30 @@ int64_t iterations_run(const Trace& trace, const fs::path& source, int64_t plann
   return ran.get<int64_t>();
 }
 
-Trace read_trace(const fs::path& source, int64_t planned) {
+Trace read_trace(const fs::path& source, int64_t planned, int workers) {
   if (!fs::exists(source / "skips.csv")) {
     throw DataError(fmt::format("{} is missing: the run was written by an older sasgsim, whose "
                                 "results a replay cannot re-time; run the scenario again",
                                 (source / "skips.csv").string()));
   }
-  Trace trace{read_json(source / "summary.json"), Csv(source / "uploads.csv"),
-              Csv(source / "skips.csv"), Csv(source / "metrics.csv"),
-              Csv(source / "iterations.csv")};
+  for (const char* file : {"summary.json", "uploads.csv", "metrics.csv", "iterations.csv"}) {
+    if (!fs::exists(source / file)) {
+      throw DataError(fmt::format("cannot read {}: a replay needs the complete results of "
+                                  "`sasgsim run`",
+                                  (source / file).string()));
+    }
+  }
+  Trace trace{read_json(source / "summary.json"),
+              UploadsTrace(Csv(source / "uploads.csv"), Csv(source / "skips.csv"),
+                           Csv(source / "iterations.csv"), workers),
+              Csv(source / "metrics.csv")};
   trace.iterations_run = iterations_run(trace, source, planned);
-  if (static_cast<int64_t>(trace.iterations.rows.size()) != trace.iterations_run) {
+  if (trace.rows.iterations() != trace.iterations_run) {
     throw DataError(fmt::format("{}: {} rows, expected one per iteration ({})",
-                                (source / "iterations.csv").string(),
-                                trace.iterations.rows.size(), trace.iterations_run));
+                                (source / "iterations.csv").string(), trace.rows.iterations(),
+                                trace.iterations_run));
   }
   return trace;
-}
-
-// Iteration t's uploads, from the rows at `next` on (advanced past them).
-std::vector<UploadRecord> uploads_of(const Csv& uploads, int64_t t, size_t& next) {
-  const size_t iteration = uploads.index("iteration"), worker = uploads.index("worker"),
-               values = uploads.index("values"), bytes = uploads.index("payload_bytes"),
-               forced = uploads.index("forced"), computed = uploads.index("computed_s");
-  std::vector<UploadRecord> batch;
-  while (next < uploads.rows.size() && uploads.integer(uploads.rows[next], iteration) == t) {
-    const auto& row = uploads.rows[next++];
-    batch.push_back(UploadRecord{static_cast<int>(uploads.integer(row, worker)),
-                                 uploads.integer(row, values), uploads.integer(row, bytes),
-                                 uploads.integer(row, forced) != 0, uploads.number(row, computed)});
-  }
-  return batch;
 }
 
 // The network-independent cells of a metrics.csv row.
@@ -189,40 +125,6 @@ EvaluationRecord evaluation_of(const Csv& metrics, const std::vector<std::string
   e.test_acc = row[metrics.index("test_acc")];
   e.test_top5_acc = row[metrics.index("test_top5_acc")];
   return e;
-}
-
-// Iteration t's computation: its span, and every worker's time from its upload or its skip
-// (the skips' rows from `next` on, advanced past them).
-ComputeSpan compute_span_of(const Trace& trace, int64_t t,
-                            const std::vector<UploadRecord>& uploads, int workers, size_t& next) {
-  const Csv& iterations = trace.iterations;
-  const std::vector<std::string>& row = iterations.rows[static_cast<size_t>(t)];
-  ComputeSpan span;
-  span.slowest_s = iterations.number(row, iterations.index("compute_s"));
-  span.worker0_s = iterations.number(row, iterations.index("worker0_computed_s"));
-  constexpr double kUnset = -1.0;
-  span.workers_s.assign(static_cast<size_t>(workers), kUnset);
-  for (const UploadRecord& up : uploads) {
-    if (up.worker >= 0 && up.worker < workers) span.workers_s[up.worker] = up.computed_s;
-  }
-  const Csv& skips = trace.skips;
-  const size_t iteration = skips.index("iteration"), worker = skips.index("worker"),
-               computed = skips.index("computed_s");
-  while (next < skips.rows.size() && skips.integer(skips.rows[next], iteration) == t) {
-    const auto& skip = skips.rows[next++];
-    const int64_t m = skips.integer(skip, worker);
-    if (m < 0 || m >= workers || span.workers_s[m] != kUnset) {
-      throw DataError(fmt::format("{}: iteration {} lists worker {} twice or out of range",
-                                  skips.path.string(), t, m));
-    }
-    span.workers_s[m] = skips.number(skip, computed);
-  }
-  if (std::find(span.workers_s.begin(), span.workers_s.end(), kUnset) != span.workers_s.end()) {
-    throw DataError(fmt::format("{}: iteration {} has a worker neither in uploads.csv nor in "
-                                "skips.csv",
-                                skips.path.string(), t));
-  }
-  return span;
 }
 
 // The trace must reproduce the training-side counters; otherwise it is not this run's.
@@ -240,7 +142,7 @@ void check_counters(const Counters& c, const nlohmann::json& original, const fs:
 RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
                             const Scenario& scenario, const NetworkSetup& setup,
                             int64_t planned, const std::string& progress_label, bool quiet) {
-  const Trace trace = read_trace(source, planned);
+  Trace trace = read_trace(source, planned, scenario.workers);
   const int64_t iterations = trace.iterations_run;
   RunSummary summary;
   try {
@@ -255,12 +157,11 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
   Progress progress(progress_label, quiet);
   ProgressState state;
   state.total = iterations;
-  size_t next_upload = 0, next_skip = 0, next_metric = 0;
+  size_t next_metric = 0;
   const Csv& metrics = trace.metrics;
   for (int64_t t = 0; t < iterations; ++t) {
-    const std::vector<UploadRecord> uploads = uploads_of(trace.uploads, t, next_upload);
-    recorder.record_iteration(
-        t, uploads, compute_span_of(trace, t, uploads, scenario.workers, next_skip));
+    const std::vector<UploadRecord> uploads = trace.rows.uploads(t);
+    recorder.record_iteration(t, uploads, trace.rows.compute_span(t, uploads));
     while (next_metric < metrics.rows.size() &&
            metrics.integer(metrics.rows[next_metric], metrics.index("iteration")) == t + 1) {
       const EvaluationRecord e = evaluation_of(metrics, metrics.rows[next_metric++]);
@@ -273,8 +174,7 @@ RunSummary replay_algorithm(const fs::path& source, const std::string& out_dir,
     progress.update(state);
   }
   progress.finish(state);
-  if (next_upload != trace.uploads.rows.size() || next_skip != trace.skips.rows.size() ||
-      next_metric != metrics.rows.size()) {
+  if (!trace.rows.all_read() || next_metric != metrics.rows.size()) {
     throw DataError(fmt::format("{}: the uploads, skips or metrics rows are out of order or beyond "
                                 "iteration {}",
                                 source.string(), iterations));

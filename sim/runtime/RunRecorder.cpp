@@ -7,8 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "sim/checkpoint/StateArchive.h"
 #include "sim/metrics/ResultSchema.h"
 #include "sim/net/Network.h"
+#include "sim/runtime/UploadsTrace.h"
+#include "sim/scenario/Errors.h"
 
 namespace sasgsim {
 
@@ -90,19 +93,29 @@ RunSummary RunSummary::from_json(const nlohmann::json& j) {
   s.max_server_memory_value_bytes = j.at(k::kMaxServerValueMemory.name).get<int64_t>();
   s.gradients = j.at(k::kGradients.name).get<int64_t>();
   s.aux_gradients = j.at(k::kAuxGradients.name).get<int64_t>();
+  s.total.iteration = j.at(k::kIterations.name).get<int64_t>();
+  s.total.rounds = j.at(k::kRounds.name).get<int64_t>();
+  s.total.skipped = j.at(k::kSkipped.name).get<int64_t>();
+  s.total.paper_bits = j.at(k::kPaperBits.name).get<int64_t>();
+  s.total.payload_bytes = j.at(k::kPayloadBytes.name).get<int64_t>();
+  s.total.wire_bytes = j.at(k::kWireBytes.name).get<int64_t>();
+  s.total.comm_time_s = j.at(k::kCommTime.name).get<double>();
+  s.total.compute_time_s = j.at(k::kComputeTime.name).get<double>();
   const nlohmann::json& target = j.at(k::kTarget.name);
   if (!target.is_null()) s.target_accuracy = target.get<double>();
   return s;
 }
 
-RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
+RunRecorder::RunRecorder(std::string dir, Network& network, int workers,
+                         AtomicFile::Start start)
     : dir_(std::move(dir)),
       network_(network),
       workers_(workers),
-      uploads_file_(dir_ + "/uploads.csv"),
-      skips_file_(dir_ + "/skips.csv"),
-      iterations_file_(dir_ + "/iterations.csv"),
+      uploads_file_(dir_ + "/uploads.csv", start),
+      skips_file_(dir_ + "/skips.csv", start),
+      iterations_file_(dir_ + "/iterations.csv", start),
       metrics_text_(results::csv_header(results::kMetrics)) {
+  if (start == AtomicFile::Start::kContinue) return;
   // The new files are written under temporary names; the old ones must not pass for them.
   for (const char* stale :
        {"summary.json", "metrics.csv", "uploads.csv", "skips.csv", "iterations.csv"}) {
@@ -113,12 +126,34 @@ RunRecorder::RunRecorder(std::string dir, Network& network, int workers)
   iterations_file_.stream() << results::csv_header(results::kIterations);
 }
 
-void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,
-                                   const ComputeSpan& compute) {
+namespace {
+
+std::vector<Upload> transfers_of(const std::vector<UploadRecord>& uploads) {
   std::vector<Upload> transfers;
   transfers.reserve(uploads.size());
   for (const UploadRecord& up : uploads) {
     transfers.push_back(Upload{up.worker, up.payload_bytes, up.computed_s});
+  }
+  return transfers;
+}
+
+void visit_counters(StateArchive& archive, Counters& c) {
+  archive.integer("iteration", c.iteration);
+  archive.integer("rounds", c.rounds);
+  archive.integer("skipped", c.skipped);
+  archive.integer("paper_bits", c.paper_bits);
+  archive.integer("payload_bytes", c.payload_bytes);
+  archive.integer("wire_bytes", c.wire_bytes);
+  archive.number("comm_time_s", c.comm_time_s);
+  archive.number("compute_time_s", c.compute_time_s);
+}
+
+}  // namespace
+
+void RunRecorder::record_iteration(int64_t t, const std::vector<UploadRecord>& uploads,
+                                   const ComputeSpan& compute) {
+  const std::vector<Upload> transfers = transfers_of(uploads);
+  for (const UploadRecord& up : uploads) {
     ++counters_.rounds;
     counters_.paper_bits += 32 * up.values;
     counters_.payload_bytes += up.payload_bytes;
@@ -184,6 +219,70 @@ void RunRecorder::record_evaluation(const EvaluationRecord& row, bool reached_ta
   // Rewritten whole at every evaluation so a long run always has readable metrics.
   write_file_atomically(dir_ + "/metrics.csv", metrics_text_);
   if (reached_target && !at_target_) at_target_ = counters_;
+}
+
+void RunRecorder::visit_state(StateArchive& archive) {
+  {
+    StateArchive::Scope scope(archive, "counters");
+    visit_counters(archive, counters_);
+  }
+  bool reached = at_target_.has_value();
+  archive.flag("reached_target", reached);
+  if (reached) {
+    if (!at_target_) at_target_ = Counters{};
+    StateArchive::Scope scope(archive, "at_target");
+    visit_counters(archive, *at_target_);
+  } else {
+    at_target_.reset();
+  }
+  archive.number("last_iteration_comm_s", last_iteration_comm_s_);
+  archive.integer("uploads_in_window", uploads_in_window_);
+  archive.number("network_host_seconds", network_host_seconds_);
+  archive.text("metrics", metrics_text_);
+  if (!archive.loading()) {
+    uploads_bytes_ = uploads_file_.flush();
+    skips_bytes_ = skips_file_.flush();
+    iterations_bytes_ = iterations_file_.flush();
+  }
+  archive.integer("uploads_bytes", uploads_bytes_);
+  archive.integer("skips_bytes", skips_bytes_);
+  archive.integer("iterations_bytes", iterations_bytes_);
+}
+
+void RunRecorder::resume() {
+  uploads_file_.continue_at(uploads_bytes_);
+  skips_file_.continue_at(skips_bytes_);
+  iterations_file_.continue_at(iterations_bytes_);
+  uploads_file_.flush();
+  skips_file_.flush();
+  iterations_file_.flush();
+  write_file_atomically(dir_ + "/metrics.csv", metrics_text_);
+  const std::string partial = ".csv.partial";
+  UploadsTrace trace(Csv(dir_ + "/uploads" + partial), Csv(dir_ + "/skips" + partial),
+                     Csv(dir_ + "/iterations" + partial), workers_);
+  if (trace.iterations() != counters_.iteration) {
+    throw DataError(fmt::format("{}: {} iterations in iterations.csv.partial, the checkpoint "
+                                "has {}",
+                                dir_, trace.iterations(), counters_.iteration));
+  }
+  double comm_time_s = 0.0;
+  int64_t wire_bytes = 0;
+  for (int64_t t = 0; t < counters_.iteration; ++t) {
+    const std::vector<UploadRecord> uploads = trace.uploads(t);
+    const TransferResult timing =
+        network_.transfer(t, transfers_of(uploads), trace.compute_span(t, uploads));
+    comm_time_s += timing.comm_time_s;
+    wire_bytes += timing.wire_bytes;
+  }
+  if (!trace.all_read() || comm_time_s != counters_.comm_time_s ||
+      wire_bytes != counters_.wire_bytes) {
+    throw DataError(fmt::format(
+        "{}: re-timing the {} iterations before the checkpoint gives {} s and {} wire bytes, "
+        "the checkpoint holds {} s and {} bytes: the network or the partial files changed "
+        "since; run again without --resume",
+        dir_, counters_.iteration, format_number(comm_time_s), wire_bytes,
+        format_number(counters_.comm_time_s), counters_.wire_bytes));
+  }
 }
 
 void RunRecorder::finish(RunSummary& summary) {

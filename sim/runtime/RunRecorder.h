@@ -49,7 +49,8 @@ struct RunSummary {
   double host_seconds = 0.0;            // wall-clock time of this process (not simulated)
   double network_host_seconds = 0.0;    // part of host_seconds spent in the network backend
   nlohmann::json to_json() const;       // summary.json (host seconds excluded: deterministic)
-  // Reads summary.json back; the counters are left empty (the recorder recomputes them).
+  // Reads summary.json back, totals included (at-target figures and the network summary are
+  // not: a replay's recorder recomputes them).
   static RunSummary from_json(const nlohmann::json& j);
 };
 
@@ -83,10 +84,14 @@ std::string memo_note(const RunSummary& summary);
 // stable, so identical runs give byte-identical files.
 std::string format_number(double v);
 
+class StateArchive;
+
 class RunRecorder {
  public:
-  // Removes an earlier run's files from `dir` (summary.json first: it marks a finished run).
-  RunRecorder(std::string dir, Network& network, int workers);
+  // kNew removes an earlier run's files from `dir` (summary.json first: it marks a finished
+  // run) and starts them; kContinue leaves them for resume().
+  RunRecorder(std::string dir, Network& network, int workers,
+              AtomicFile::Start start = AtomicFile::Start::kNew);
 
   // Times iteration t's uploads (in worker order, each after its worker's computation) within
   // the iteration's computation `compute` (with every worker's time), and writes their rows
@@ -99,6 +104,14 @@ class RunRecorder {
   // Completes uploads.csv, skips.csv and iterations.csv, fills the summary's counters, at-target figures
   // and network summary, writes summary.json, and prints memo_note's advice on stderr.
   void finish(RunSummary& summary);
+
+  // The counters, the metrics rows and how far each partial file was written (StateArchive.h).
+  void visit_state(StateArchive& archive);
+  // After a checkpoint's state is restored (kContinue): cuts the partial files back to the
+  // checkpoint, rewrites metrics.csv, and re-times the checkpoint's iterations from the
+  // partial files on the network, which rebuilds its state; throws DataError when that does
+  // not give the checkpoint's communication time and wire bytes exactly.
+  void resume();
 
   const Counters& counters() const { return counters_; }
   bool reached_target() const { return at_target_.has_value(); }
@@ -120,6 +133,10 @@ class RunRecorder {
   double last_iteration_comm_s_ = 0.0;
   int64_t uploads_in_window_ = 0;
   double network_host_seconds_ = 0.0;
+  // The partial files' lengths at the checkpoint restored (resume()).
+  int64_t uploads_bytes_ = 0;
+  int64_t skips_bytes_ = 0;
+  int64_t iterations_bytes_ = 0;
 };
 
 }  // namespace sasgsim

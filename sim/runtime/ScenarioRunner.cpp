@@ -4,7 +4,10 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <ctime>
+#include <filesystem>
+#include <fstream>
 #include <set>
 
 #include <fmt/format.h>
@@ -144,6 +147,43 @@ nlohmann::json start_manifest(const Scenario& scenario, const RunRequest& reques
   return manifest;
 }
 
+// The manifest of the run that `request` resumes: the one in its directory, checked to be of
+// the same scenario, algorithms and length as `manifest`; null when there is none.
+nlohmann::json resumed_manifest(const std::string& path, const nlohmann::json& manifest,
+                                bool quiet) {
+  if (!std::filesystem::exists(path)) {
+    if (!quiet) std::fprintf(stderr, "resume: no run in %s yet; starting one\n", path.c_str());
+    return nullptr;
+  }
+  nlohmann::json earlier;
+  try {
+    earlier = nlohmann::json::parse(std::ifstream(path));
+  } catch (const nlohmann::json::exception& e) {
+    throw DataError(fmt::format("--resume: {} is not valid JSON: {}", path, e.what()));
+  }
+  for (const char* key : {"scenario", "algorithms", "iterations"}) {
+    if (earlier.value(key, nlohmann::json()) != manifest.at(key)) {
+      throw UsageError(fmt::format(
+          "--resume: the run in {} has another \"{}\" than this command's (its scenario, "
+          "--set or --only differ); resume it with the command in its manifest (\"command\"), "
+          "or choose another --out",
+          path, key));
+    }
+  }
+  return earlier;
+}
+
+// An algorithm that finished before the run was resumed: its summary.json.
+RunSummary finished_summary(const std::string& dir, const nlohmann::json& earlier,
+                            const std::string& label) {
+  std::ifstream in(dir + "/summary.json");
+  RunSummary summary = RunSummary::from_json(nlohmann::json::parse(in));
+  const nlohmann::json none = nlohmann::json::object();
+  summary.host_seconds = earlier.value("host_seconds", none).value(label, 0.0);
+  summary.network_host_seconds = earlier.value("network_host_seconds", none).value(label, 0.0);
+  return summary;
+}
+
 }  // namespace
 
 ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request) {
@@ -167,10 +207,17 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
   nlohmann::json manifest = start_manifest(scenario, request, data, device.str(), threads,
                                            iterations, network_setup, parameters, chosen);
   const std::string manifest_path = result.out_dir + "/manifest.json";
+  const nlohmann::json earlier =
+      request.resume ? resumed_manifest(manifest_path, manifest, request.quiet) : nullptr;
+  if (!earlier.is_null()) {
+    manifest["started_utc"] = earlier.at("started_utc");
+    manifest["resumed_utc"] = earlier.value("resumed_utc", nlohmann::json::array());
+    manifest["resumed_utc"].push_back(utc_now());
+  }
+  manifest["host_seconds"] = nlohmann::json::object();
+  manifest["network_host_seconds"] = nlohmann::json::object();
   write_file_atomically(manifest_path, manifest.dump(2) + "\n");
 
-  nlohmann::json host_seconds = nlohmann::json::object();
-  nlohmann::json network_host_seconds = nlohmann::json::object();
   for (size_t i = 0; i < chosen.size(); ++i) {
     const AlgorithmConfig& a = *chosen[i];
     TrainerSettings settings;
@@ -181,15 +228,22 @@ ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request)
     settings.progress_label =
         fmt::format("[{}] {} ({}/{})", scenario.name, a.label, i + 1, chosen.size());
     settings.quiet = request.quiet;
-    // A fresh network per algorithm: its results do not depend on which ran before it.
-    std::unique_ptr<Network> network = make_network(scenario.network, network_setup);
-    Trainer trainer(scenario, a, data, *network, settings);
-    result.runs.push_back(trainer.run());
-    host_seconds[a.label] = result.runs.back().host_seconds;
-    network_host_seconds[a.label] = result.runs.back().network_host_seconds;
+    settings.checkpoint_interval_s = request.checkpoint_interval_s;
+    if (!earlier.is_null() && std::filesystem::exists(settings.out_dir + "/summary.json")) {
+      result.runs.push_back(finished_summary(settings.out_dir, earlier, a.label));
+    } else {
+      settings.resume = !earlier.is_null() &&
+                        std::filesystem::exists(checkpoint_file(settings.out_dir));
+      // A fresh network per algorithm: its results do not depend on which ran before it.
+      std::unique_ptr<Network> network = make_network(scenario.network, network_setup);
+      Trainer trainer(scenario, a, data, *network, settings);
+      result.runs.push_back(trainer.run());
+    }
+    // Kept up to date, so that a resumed run knows the finished algorithms' host times.
+    manifest["host_seconds"][a.label] = result.runs.back().host_seconds;
+    manifest["network_host_seconds"][a.label] = result.runs.back().network_host_seconds;
+    write_file_atomically(manifest_path, manifest.dump(2) + "\n");
   }
-  manifest["host_seconds"] = host_seconds;
-  manifest["network_host_seconds"] = network_host_seconds;
   manifest["finished_utc"] = utc_now();
   manifest["complete"] = true;
   write_file_atomically(manifest_path, manifest.dump(2) + "\n");

@@ -15,6 +15,10 @@ struct RunRequest {
   std::vector<std::string> only;  // algorithm labels to run; empty: all
   bool quiet = false;             // no progress line
   std::string command_line;       // recorded in the manifest
+  // Continue the run in out_dir: algorithms with results are kept, one with a checkpoint
+  // continues from it, the others start. A directory without a run starts one.
+  bool resume = false;
+  double checkpoint_interval_s = kDefaultCheckpointIntervalS;  // see TrainerSettings
 };
 
 struct ScenarioResult {
@@ -22,6 +26,8 @@ struct ScenarioResult {
   std::vector<RunSummary> runs;
 };
 
+// Throws UsageError when resuming a directory that holds a run of another scenario, other
+// algorithms (--only) or another length.
 ScenarioResult run_scenario(const Scenario& scenario, const RunRequest& request);
 
 // The device a scenario's "device" setting resolves to on this machine; throws UsageError when

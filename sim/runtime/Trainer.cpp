@@ -2,20 +2,26 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
 #include <stdexcept>
+#include <utility>
 
+#include <fmt/format.h>
 #include <torch/torch.h>
 
 #include "algorithms/Algorithm.h"
 #include "models/BatchedGradients.h"
 #include "models/FlatParameters.h"
 #include "models/Model.h"
+#include "sim/checkpoint/Checkpoint.h"
 #include "sim/data/TrainingData.h"
 #include "sim/net/Network.h"
 #include "sim/runtime/ComputeClock.h"
 #include "sim/runtime/Evaluator.h"
 #include "sim/runtime/LearningRate.h"
 #include "sim/runtime/Progress.h"
+#include "sim/scenario/Errors.h"
 
 namespace sasgsim {
 namespace {
@@ -27,6 +33,12 @@ torch::Tensor compute_gradient(Model& model, FlatParameters& flat, const Batch& 
       torch::nn::functional::cross_entropy(model.forward(batch.images), batch.labels);
   loss.backward();
   return loss.detach();
+}
+
+// A model's buffers (BatchNorm's running statistics), in place.
+void visit_buffers(StateArchive& archive, const std::string& name, Model& model) {
+  StateArchive::Scope scope(archive, name);
+  for (auto& buffer : model.named_buffers()) archive.tensor(buffer.key(), buffer.value());
 }
 
 nlohmann::json traits_json(const AlgorithmTraits& t) {
@@ -56,35 +68,128 @@ Trainer::~Trainer() = default;
 // The paper's Algorithm 1: every worker computes its gradient(s) at theta^t and decides what to
 // upload; the network times the uploads; the server updates theta.
 RunSummary Trainer::run() {
-  const auto host_start = std::chrono::steady_clock::now();
+  host_start_ = last_checkpoint_ = std::chrono::steady_clock::now();
   set_up();
+  const int64_t start = settings_.resume ? restore_checkpoint() : 0;
   Progress progress(settings_.progress_label, settings_.quiet);
   ProgressState state;
   state.total = settings_.iterations;
-  for (int64_t t = 0; t < settings_.iterations; ++t) {
+  for (int64_t t = start; t < settings_.iterations; ++t) {
     algorithm_->begin_iteration(context_at(t));
     clock_->begin_iteration();
     compute_workers();
     record_uploads(t);
     server_step();
-    if (evaluation_due(t)) state.test_acc = evaluate_and_record(t);
+    const bool evaluated = evaluation_due(t);
+    if (evaluated) state.test_acc = evaluate_and_record(t);
     state.iteration = t + 1;
     state.rounds = recorder_->counters().rounds;
     state.comm_time_s = recorder_->counters().comm_time_s;
     progress.update(state);
     if (scenario_.train.stop_at_target && recorder_->reached_target()) break;
+    if (evaluated && t + 1 < settings_.iterations && checkpoint_due()) save_checkpoint();
   }
   progress.finish(state);
   const ServerMemory memory = algorithm_->server_memory();
   summary_.server_memory_bytes = memory.total_bytes();
   summary_.server_memory_value_bytes = memory.value_bytes;
   recorder_->finish(summary_);
-  summary_.host_seconds =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start).count();
+  std::filesystem::remove(checkpoint_file(settings_.out_dir));
+  summary_.host_seconds = host_seconds();
   return summary_;
 }
 
+std::string checkpoint_file(const std::string& dir) { return dir + "/checkpoint.pt"; }
+
+bool Trainer::checkpoint_due() const {
+  const double since = std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                                     last_checkpoint_).count();
+  return since >= settings_.checkpoint_interval_s;
+}
+
+void Trainer::save_checkpoint() {
+  write_checkpoint(checkpoint_file(settings_.out_dir),
+                   [this](StateArchive& archive) { visit_state(archive); });
+  last_checkpoint_ = std::chrono::steady_clock::now();
+}
+
+int64_t Trainer::restore_checkpoint() {
+  const std::string file = checkpoint_file(settings_.out_dir);
+  read_checkpoint(file, [this](StateArchive& archive) { visit_state(archive); });
+  recorder_->resume();
+  const int64_t next = recorder_->counters().iteration;
+  if (next < 1 || next >= settings_.iterations) {
+    throw DataError(fmt::format("{} stops at iteration {}, outside this run's 1 .. {}", file,
+                                next, settings_.iterations - 1));
+  }
+  if (!settings_.quiet) {
+    std::fprintf(stderr, "%s: resumed from %s at iteration %lld\n",
+                 settings_.progress_label.c_str(), file.c_str(), static_cast<long long>(next));
+  }
+  return next;
+}
+
+double Trainer::host_seconds() const {
+  return earlier_host_seconds_ +
+         std::chrono::duration<double>(std::chrono::steady_clock::now() - host_start_).count();
+}
+
+// The model (parameters and buffers), LibTorch's random generators, the data streams, the
+// algorithm, the recorder and the loop's own counters.
+void Trainer::visit_state(StateArchive& archive) {
+  {
+    StateArchive::Scope scope(archive, "model");
+    torch::Tensor theta = flat_->values();
+    archive.tensor("theta", theta);
+    visit_buffers(archive, "buffers", *model_);
+    visit_buffers(archive, "scratch_buffers", *scratch_);
+  }
+  {
+    StateArchive::Scope scope(archive, "random");
+    at::Generator cpu = at::globalContext().defaultGenerator(torch::kCPU);
+    archive.generator("cpu", cpu);
+    if (!settings_.device.is_cpu()) {
+      at::Generator device = at::globalContext().defaultGenerator(settings_.device);
+      archive.generator("device", device);
+    }
+  }
+  {
+    StateArchive::Scope scope(archive, "data");
+    data_.visit_state(archive);
+  }
+  {
+    StateArchive::Scope scope(archive, "algorithm");
+    algorithm_->visit_state(archive);
+  }
+  {
+    StateArchive::Scope scope(archive, "recorder");
+    recorder_->visit_state(archive);
+  }
+  StateArchive::Scope scope(archive, "trainer");
+  visit_own_state(archive);
+}
+
+void Trainer::visit_own_state(StateArchive& archive) {
+  archive.tensor("loss_sum", loss_sum_);
+  archive.integer("losses_in_window", losses_in_window_);
+  archive.integer("gradients", summary_.gradients);
+  archive.integer("aux_gradients", summary_.aux_gradients);
+  archive.integer("max_server_memory_bytes", summary_.max_server_memory_bytes);
+  archive.integer("max_server_memory_value_bytes", summary_.max_server_memory_value_bytes);
+  archive.number("final_test_acc", summary_.final_test_acc);
+  archive.number("final_test_top5_acc", summary_.final_test_top5_acc);
+  archive.number("final_test_loss", summary_.final_test_loss);
+  double host = host_seconds();
+  archive.number("host_seconds", host);
+  if (archive.loading()) {
+    earlier_host_seconds_ = host;
+    host_start_ = std::chrono::steady_clock::now();
+  }
+}
+
 void Trainer::set_up() {
+  // A checkpoint left by an earlier run must not be taken for this one's.
+  if (!settings_.resume) std::filesystem::remove(checkpoint_file(settings_.out_dir));
   // Identical initial weights and data order for every algorithm of the scenario.
   torch::manual_seed(scenario_.seed);
   data_.reset();
@@ -100,7 +205,9 @@ void Trainer::set_up() {
       config_, {scenario_.workers, flat_->slices(), settings_.device, scenario_.seed});
   clock_ = std::make_unique<ComputeClock>(scenario_, data_, flat_->values().numel(),
                                           settings_.device);
-  recorder_ = std::make_unique<RunRecorder>(settings_.out_dir, network_, scenario_.workers);
+  recorder_ = std::make_unique<RunRecorder>(
+      settings_.out_dir, network_, scenario_.workers,
+      settings_.resume ? AtomicFile::Start::kContinue : AtomicFile::Start::kNew);
   if (scenario_.train.worker_gradients == WorkerGradientsKind::kBatched) {
     new_pass_ = make_batched_gradients(scenario_.model, flat_->slices(), settings_.device);
     old_pass_ = make_batched_gradients(scenario_.model, flat_->slices(), settings_.device);

@@ -4,6 +4,7 @@
 // to the algorithm's results directory.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -23,9 +24,14 @@ class ComputeClock;
 class FlatParameters;
 class Model;
 class Network;
+class StateArchive;
 class TrainingData;
 struct Batch;
 struct IterationContext;
+
+// A checkpoint of a few tens of MB costs about a second to write (bench/RESULTS.md): one a
+// minute keeps that within a few percent of a long run and writes none in a short one.
+constexpr double kDefaultCheckpointIntervalS = 60.0;
 
 struct TrainerSettings {
   torch::Device device = torch::kCPU;
@@ -34,7 +40,17 @@ struct TrainerSettings {
   std::string out_dir;               // this algorithm's results directory
   std::string progress_label;        // prefix of the progress line
   bool quiet = false;                // no progress line
+  // Continue from the checkpoint in out_dir (checkpoint_file) instead of iteration 0.
+  bool resume = false;
+  // A checkpoint is written at the first evaluation at least this many host seconds after the
+  // previous one (or the start); 0: at every evaluation.
+  double checkpoint_interval_s = kDefaultCheckpointIntervalS;
 };
+
+// The checkpoint a run of one algorithm keeps in its results directory `dir`: written at
+// evaluations that the run continues after (TrainerSettings::checkpoint_interval_s), removed
+// when the run finishes.
+std::string checkpoint_file(const std::string& dir);
 
 class Trainer {
  public:
@@ -42,6 +58,8 @@ class Trainer {
           Network& network, TrainerSettings settings);
   ~Trainer();
   // Trains from freshly seeded initial weights; identical data order for every algorithm.
+  // With settings.resume, continues from the checkpoint: the results equal, byte for byte,
+  // those of a run never interrupted.
   RunSummary run();
 
  private:
@@ -60,6 +78,14 @@ class Trainer {
   bool evaluation_due(int64_t t) const;
   // Evaluates on the test set and writes a metrics.csv row; returns the top-1 accuracy.
   double evaluate_and_record(int64_t t);
+  // Everything a run carries from one iteration to the next (sim/checkpoint/StateArchive.h).
+  void visit_state(StateArchive& archive);
+  void visit_own_state(StateArchive& archive);
+  bool checkpoint_due() const;
+  void save_checkpoint();
+  // Restores the checkpoint; returns the iteration to continue from.
+  int64_t restore_checkpoint();
+  double host_seconds() const;  // of this run, over every process that worked on it
 
   const Scenario& scenario_;
   const AlgorithmConfig& config_;
@@ -87,6 +113,9 @@ class Trainer {
   torch::Tensor loss_sum_;          // minibatch losses since the last evaluation (on the device)
   int64_t losses_in_window_ = 0;
   RunSummary summary_;
+  std::chrono::steady_clock::time_point host_start_;
+  std::chrono::steady_clock::time_point last_checkpoint_;  // or the start
+  double earlier_host_seconds_ = 0.0;  // of the processes before a resume
 };
 
 }  // namespace sasgsim
