@@ -40,6 +40,10 @@ bool read_path(const json& v, const std::string& path, const SchemaPlace&, Parse
                                     JsonReader::describe_value(v, true)});
     return false;
   }
+  if (std::string problem = utf8_problem(v.get<std::string>()); !problem.empty()) {
+    ctx.issues.push_back({path, std::move(problem)});
+    return false;
+  }
   out.path = dataset_directory(v.get<std::string>());
   return true;
 }

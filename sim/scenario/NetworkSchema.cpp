@@ -74,13 +74,11 @@ std::string attribute_name_problem(const std::string& name) {
 std::optional<std::string> attribute_value(const json& v, const std::string& path,
                                            std::vector<ScenarioIssue>& issues) {
   if (v.is_string()) {
-    try {
-      (void)v.dump();
-      return v.get<std::string>();
-    } catch (const json::type_error&) {
-      issues.push_back({path, "expected UTF-8 text, got bytes that are not UTF-8"});
+    if (std::string problem = utf8_problem(v.get<std::string>()); !problem.empty()) {
+      issues.push_back({path, std::move(problem)});
       return std::nullopt;
     }
+    return v.get<std::string>();
   }
   if (v.is_boolean()) return std::string(v.get<bool>() ? "true" : "false");
   if (v.is_number() && std::isfinite(v.get<double>())) return v.dump();

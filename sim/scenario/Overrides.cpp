@@ -3,6 +3,7 @@
 #include <cctype>
 
 #include "sim/scenario/Errors.h"
+#include "sim/scenario/JsonFile.h"
 #include "sim/scenario/ScenarioSchema.h"
 
 namespace sasgsim {
@@ -46,6 +47,10 @@ std::vector<std::string> split_key(const std::string& key, const std::string& as
     if (i < key.size() && key[i] == '.') {
       ++i;
       if (i == key.size()) fail("the key \"" + key + "\" ends with '.'");
+    }
+    // Each segment is a level of objects or arrays in the document.
+    if (segments.size() > kMaxJsonNesting) {
+      fail("the key has more than " + std::to_string(kMaxJsonNesting) + " segments");
     }
   }
   return segments;
@@ -141,7 +146,15 @@ void apply_override(json& doc, const std::string& assignment) {
   const std::string key = assignment.substr(0, eq);
   const std::string text = assignment.substr(eq + 1);
   const std::vector<std::string> segments = split_key(key, assignment);
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  const json::parser_callback_t not_too_deep = [&](int depth, json::parse_event_t event, json&) {
+    const bool opens = event == json::parse_event_t::object_start ||
+                       event == json::parse_event_t::array_start;
+    if (opens && depth >= static_cast<int>(kMaxJsonNesting)) {
+      throw UsageError("--set " + key + "=...: the value has " + nesting_problem());
+    }
+    return true;
+  };
+  json value = json::parse(text, not_too_deep, /*allow_exceptions=*/false);
   if (value.is_discarded()) value = text;
 
   if (doc.is_null()) doc = json::object();

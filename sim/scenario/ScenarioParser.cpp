@@ -28,8 +28,13 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& source) {
 }
 
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides) {
+  return load_scenario_text(read_scenario_text(file), file, overrides);
+}
+
+Scenario load_scenario_text(const std::string& text, const std::string& file,
+                            const std::vector<std::string>& overrides) {
   std::vector<ScenarioIssue> duplicates;
-  nlohmann::json doc = read_scenario_json(file, duplicates);
+  nlohmann::json doc = parse_scenario_json(text, file, duplicates);
   apply_overrides(doc, overrides);
   expand_network_include(doc, file, duplicates);
   return validated(doc, file, std::move(duplicates));

@@ -27,6 +27,11 @@ Scenario parse_scenario(const nlohmann::json& doc, const std::string& source);
 // invalid scenario) or UsageError (a malformed override).
 Scenario load_scenario(const std::string& file, const std::vector<std::string>& overrides);
 
+// load_scenario of a file already read: `text` is the contents of `file`, which errors name and
+// against whose directory a relative network.include is found.
+Scenario load_scenario_text(const std::string& text, const std::string& file,
+                            const std::vector<std::string>& overrides);
+
 // The resolved JSON form of a validated scenario (what Scenario::resolved holds): every key
 // that applies, with its value. parse_scenario(scenario_to_json(s)) gives back s.
 nlohmann::json scenario_to_json(const Scenario& scenario);

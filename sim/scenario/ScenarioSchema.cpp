@@ -18,16 +18,6 @@ constexpr int64_t kMaxThreads = 1024;
 
 std::string name_problem(const std::string& name) { return safe_name_problem("name", name); }
 
-// It is copied into manifest.json, whose writer needs valid UTF-8.
-std::string utf8_problem(const std::string& text) {
-  try {
-    (void)json(text).dump();
-    return "";
-  } catch (const json::type_error&) {
-    return "expected UTF-8 text, got bytes that are not UTF-8";
-  }
-}
-
 // Seeds use the whole unsigned 64-bit range, beyond what JsonReader::as_integer reads.
 std::optional<uint64_t> as_seed(const json& v, const std::string& path, ParseContext& ctx) {
   if (v.is_number_unsigned()) return v.get<uint64_t>();
@@ -159,13 +149,17 @@ json write_algorithms(const Scenario& s) {
   return list;
 }
 
-// The values of one swept key: no null, no value twice.
+// The values of one swept key: no null, no value twice, only UTF-8 text.
 template <typename Fail>
 std::optional<std::vector<json>> sweep_values(const json& list, Fail fail) {
   std::vector<json> values;
   for (const json& value : list) {
     if (value.is_null()) {
       fail("null cannot be a swept value");
+      return std::nullopt;
+    }
+    if (!is_utf8_json(value)) {
+      fail("expected UTF-8 text in the values, got bytes that are not UTF-8");
       return std::nullopt;
     }
     if (std::find(values.begin(), values.end(), value) != values.end()) {
@@ -196,6 +190,8 @@ bool read_sweep(const json& v, const std::string& path, const SchemaPlace&, Pars
     if (key.empty() || key.front() == '.' || key.back() == '.' ||
         key.find("..") != std::string::npos) {
       fail("expected a dotted scenario key such as \"network.bandwidth\"");
+    } else if (!utf8_problem(key).empty()) {
+      fail("expected a dotted scenario key in UTF-8 text, got bytes that are not UTF-8");
     } else if (key == "sweep" || key.rfind("sweep.", 0) == 0 || key == "name") {
       fail("\"" + key + "\" cannot be swept");
     } else if (!item.value().is_array() || item.value().empty()) {

@@ -176,6 +176,19 @@ std::optional<double> read_time(const json& v, NumberRange range, const std::str
   return read_unit(v, range, time_kind(), path, issues);
 }
 
+bool is_utf8_json(const json& v) {
+  try {
+    (void)v.dump();
+    return true;
+  } catch (const json::type_error&) {
+    return false;
+  }
+}
+
+std::string utf8_problem(const std::string& text) {
+  return is_utf8_json(text) ? "" : "expected UTF-8 text, got bytes that are not UTF-8";
+}
+
 std::string safe_name_problem(const std::string& what, const std::string& value) {
   const bool safe = !value.empty() && value != "." && value != ".." &&
                     std::all_of(value.begin(), value.end(), [](char c) {

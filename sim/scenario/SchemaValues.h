@@ -44,6 +44,13 @@ std::optional<double> read_rate(const nlohmann::json& v, NumberRange range,
 std::optional<double> read_time(const nlohmann::json& v, NumberRange range,
                                 const std::string& path, std::vector<ScenarioIssue>& issues);
 
+// True when every string in `v`, keys included, is UTF-8, so that `v` can be written as JSON (the
+// resolved scenario is, into manifest.json). The JSON parser lets only UTF-8 in, but --set
+// values are command-line bytes.
+bool is_utf8_json(const nlohmann::json& v);
+// "" when `text` is UTF-8; else "expected UTF-8 text, got bytes that are not UTF-8".
+std::string utf8_problem(const std::string& text);
+
 // "" when `value` is a name of letters, digits, '_', '.' and '-' (not "." or ".."): it names a
 // directory. Else "expected a <what> of ..., got ...".
 std::string safe_name_problem(const std::string& what, const std::string& value);

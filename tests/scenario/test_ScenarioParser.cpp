@@ -1054,6 +1054,30 @@ TEST(ScenarioParser, DuplicateKeysAreReportedWithTheOtherProblems) {
   }
 }
 
+// load_scenario_text is load_scenario without reading the file: the same overrides, the same
+// errors naming the file, and a network.include found next to it (which need not exist).
+TEST(ScenarioParser, TextOfAFileLoadsAsTheFileWould) {
+  TempDir tmp;
+  json doc = base_scenario();
+  doc["network"] = {{"include", "profile.json"}};
+  const fs::path file = tmp.write("s.json", doc.dump(2));
+  tmp.write("profile.json", R"({"bandwidth": "10Gbps"})");
+  const Scenario from_file = load_scenario(file.string(), {"workers=2"});
+  const Scenario from_text = load_scenario_text(doc.dump(2), file.string(), {"workers=2"});
+  test::expect_same(from_file, from_text);
+  EXPECT_EQ(from_text.workers, 2);
+  EXPECT_EQ(from_text.network.link.rate_bps, 1e10);
+  const std::string unwritten = (tmp.path() / "unwritten.json").string();
+  EXPECT_EQ(load_scenario_text(doc.dump(), unwritten, {}).network.link.rate_bps, 1e10);
+  try {
+    load_scenario_text("{\n  \"name\": ,\n}", unwritten, {});
+    FAIL();
+  } catch (const ScenarioError& e) {
+    EXPECT_EQ(e.source(), unwritten);
+    EXPECT_TRUE(has_issue(e.issues(), "", "not valid JSON: parse error at line 2")) << e.what();
+  }
+}
+
 }  // namespace
 }  // namespace sasgsim
 
